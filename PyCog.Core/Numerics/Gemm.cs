@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace PyCog.Numerics;
+
+/// <summary>
+/// Register-blocked single-precision matrix products for the fused engine and the integrator:
+/// <c>C[m, :] (+)= sum_k A(m, k) * Bt[k, :]</c>, where A is read through arbitrary strides (so
+/// that A and its transpose need no copy) and the columns of C and Bt are contiguous. The column
+/// count must be a multiple of <see cref="ColumnMultiple"/>: callers pad their unit dimension.
+/// Each element of C is summed in a fixed order, so results do not depend on threading.
+/// </summary>
+public static unsafe class Gemm
+{
+    /// <summary>Padding unit of the column dimension (one 512-bit vector of floats).</summary>
+    public const int ColumnMultiple = 16;
+
+    /// <summary>Rounds <paramref name="n"/> up to a multiple of <see cref="ColumnMultiple"/>.</summary>
+    public static int Pad(int n) => (n + ColumnMultiple - 1) / ColumnMultiple * ColumnMultiple;
+
+    /// <summary>
+    /// C (M x cols, leading dimension ldc) = (accumulate ? C : 0) + A(M x K) Bt(K x cols, ldb),
+    /// with A(m, k) = a[m * sm + k * sk].
+    /// </summary>
+    public static void Multiply(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
+    {
+        if (cols % ColumnMultiple != 0) throw new ArgumentException($"Column count {cols} is not a multiple of {ColumnMultiple}.");
+        if (Vector512.IsHardwareAccelerated) Kernel512(m, k, cols, a, sm, sk, bt, ldb, c, ldc, accumulate);
+        else Kernel256(m, k, cols, a, sm, sk, bt, ldb, c, ldc, accumulate);
+    }
+
+    /// <summary>
+    /// As <see cref="Multiply"/>, with the rows of C split between threads (for large products).
+    /// Each element is still summed in the same order as the serial product.
+    /// </summary>
+    public static void MultiplyParallel(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate, int threads)
+    {
+        if (threads <= 1 || m < 8 || (long)m * k * cols < 1_000_000) { Multiply(m, k, cols, a, sm, sk, bt, ldb, c, ldc, accumulate); return; }
+        int chunk = ((m + threads - 1) / threads + 3) / 4 * 4;
+        nint pa = (nint)a, pb = (nint)bt, pc = (nint)c;
+        Parallel.For(0, (m + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        {
+            int m0 = part * chunk, rows = Math.Min(chunk, m - m0);
+            Multiply(rows, k, cols, (float*)pa + (long)m0 * sm, sm, sk, (float*)pb, ldb, (float*)pc + (long)m0 * ldc, ldc, accumulate);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel512(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
+    {
+        const int W = 16;
+        int row = 0;
+        for (; row + 4 <= m; row += 4)
+        {
+            float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
+            float* c0 = c + (long)row * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            int j = 0;
+            for (; j + 2 * W <= cols; j += 2 * W)
+            {
+                Vector512<float> x00, x01, x10, x11, x20, x21, x30, x31;
+                if (accumulate)
+                {
+                    x00 = Vector512.Load(c0 + j); x01 = Vector512.Load(c0 + j + W);
+                    x10 = Vector512.Load(c1 + j); x11 = Vector512.Load(c1 + j + W);
+                    x20 = Vector512.Load(c2 + j); x21 = Vector512.Load(c2 + j + W);
+                    x30 = Vector512.Load(c3 + j); x31 = Vector512.Load(c3 + j + W);
+                }
+                else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector512<float>.Zero; }
+                float* b = bt + j;
+                for (int kk = 0; kk < k; kk++, b += ldb)
+                {
+                    long o = (long)kk * sk;
+                    float s0 = a0[o], s1 = a1[o], s2 = a2[o], s3 = a3[o];
+                    if (s0 == 0 && s1 == 0 && s2 == 0 && s3 == 0) continue;
+                    var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W);
+                    var v = Vector512.Create(s0); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01);
+                    v = Vector512.Create(s1); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11);
+                    v = Vector512.Create(s2); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21);
+                    v = Vector512.Create(s3); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31);
+                }
+                x00.Store(c0 + j); x01.Store(c0 + j + W); x10.Store(c1 + j); x11.Store(c1 + j + W);
+                x20.Store(c2 + j); x21.Store(c2 + j + W); x30.Store(c3 + j); x31.Store(c3 + j + W);
+            }
+            for (; j < cols; j += W)
+            {
+                Vector512<float> x0, x1, x2, x3;
+                if (accumulate) { x0 = Vector512.Load(c0 + j); x1 = Vector512.Load(c1 + j); x2 = Vector512.Load(c2 + j); x3 = Vector512.Load(c3 + j); }
+                else { x0 = x1 = x2 = x3 = Vector512<float>.Zero; }
+                float* b = bt + j;
+                for (int kk = 0; kk < k; kk++, b += ldb)
+                {
+                    long o = (long)kk * sk;
+                    float s0 = a0[o], s1 = a1[o], s2 = a2[o], s3 = a3[o];
+                    if (s0 == 0 && s1 == 0 && s2 == 0 && s3 == 0) continue;
+                    var w0 = Vector512.Load(b);
+                    x0 = Vector512.FusedMultiplyAdd(Vector512.Create(s0), w0, x0);
+                    x1 = Vector512.FusedMultiplyAdd(Vector512.Create(s1), w0, x1);
+                    x2 = Vector512.FusedMultiplyAdd(Vector512.Create(s2), w0, x2);
+                    x3 = Vector512.FusedMultiplyAdd(Vector512.Create(s3), w0, x3);
+                }
+                x0.Store(c0 + j); x1.Store(c1 + j); x2.Store(c2 + j); x3.Store(c3 + j);
+            }
+        }
+        for (; row < m; row++)
+        {
+            float* a0 = a + (long)row * sm;
+            float* c0 = c + (long)row * ldc;
+            for (int j = 0; j < cols; j += W)
+            {
+                var x0 = accumulate ? Vector512.Load(c0 + j) : Vector512<float>.Zero;
+                float* b = bt + j;
+                for (int kk = 0; kk < k; kk++, b += ldb)
+                {
+                    float s0 = a0[(long)kk * sk];
+                    if (s0 == 0) continue;
+                    x0 = Vector512.FusedMultiplyAdd(Vector512.Create(s0), Vector512.Load(b), x0);
+                }
+                x0.Store(c0 + j);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel256(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
+    {
+        const int W = 8;
+        int row = 0;
+        for (; row + 4 <= m; row += 4)
+        {
+            float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
+            float* c0 = c + (long)row * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            for (int j = 0; j < cols; j += 2 * W)
+            {
+                Vector256<float> x00, x01, x10, x11, x20, x21, x30, x31;
+                if (accumulate)
+                {
+                    x00 = Vector256.Load(c0 + j); x01 = Vector256.Load(c0 + j + W);
+                    x10 = Vector256.Load(c1 + j); x11 = Vector256.Load(c1 + j + W);
+                    x20 = Vector256.Load(c2 + j); x21 = Vector256.Load(c2 + j + W);
+                    x30 = Vector256.Load(c3 + j); x31 = Vector256.Load(c3 + j + W);
+                }
+                else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector256<float>.Zero; }
+                float* b = bt + j;
+                for (int kk = 0; kk < k; kk++, b += ldb)
+                {
+                    long o = (long)kk * sk;
+                    float s0 = a0[o], s1 = a1[o], s2 = a2[o], s3 = a3[o];
+                    if (s0 == 0 && s1 == 0 && s2 == 0 && s3 == 0) continue;
+                    var w0 = Vector256.Load(b); var w1 = Vector256.Load(b + W);
+                    var v = Vector256.Create(s0); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01);
+                    v = Vector256.Create(s1); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11);
+                    v = Vector256.Create(s2); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21);
+                    v = Vector256.Create(s3); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31);
+                }
+                x00.Store(c0 + j); x01.Store(c0 + j + W); x10.Store(c1 + j); x11.Store(c1 + j + W);
+                x20.Store(c2 + j); x21.Store(c2 + j + W); x30.Store(c3 + j); x31.Store(c3 + j + W);
+            }
+        }
+        for (; row < m; row++)
+        {
+            float* a0 = a + (long)row * sm;
+            float* c0 = c + (long)row * ldc;
+            for (int j = 0; j < cols; j += W)
+            {
+                var x0 = accumulate ? Vector256.Load(c0 + j) : Vector256<float>.Zero;
+                float* b = bt + j;
+                for (int kk = 0; kk < k; kk++, b += ldb)
+                {
+                    float s0 = a0[(long)kk * sk];
+                    if (s0 == 0) continue;
+                    x0 = Vector256.FusedMultiplyAdd(Vector256.Create(s0), Vector256.Load(b), x0);
+                }
+                x0.Store(c0 + j);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace PyCog.Tasks;
+
+/// <summary>Performance measures of two-alternative forced-choice tasks (pycog's tasktools).</summary>
+public static class Performance
+{
+    /// <summary>
+    /// Percent correct over non-catch trials: the choice is the largest output at the trial's
+    /// last time point. NaN when every trial is a catch trial.
+    /// </summary>
+    public static double TwoAfc(IReadOnlyList<Trial> trials, BatchOutputs z)
+    {
+        int correct = 0, total = 0;
+        for (int b = 0; b < trials.Count; b++)
+        {
+            if (trials[b].Info.Choice is not int choice) continue;
+            total++;
+            if (z.ArgMax(b, trials[b].Length - 1) == choice) correct++;
+        }
+        return total == 0 ? double.NaN : 100.0 * correct / total;
+    }
+
+    /// <summary>The lowest percent correct over conditions (romo's measure).</summary>
+    public static double TwoAfcMinCondition(IReadOnlyList<Trial> trials, BatchOutputs z)
+    {
+        var byCondition = new Dictionary<string, (int Correct, int Total)>();
+        for (int b = 0; b < trials.Count; b++)
+        {
+            if (trials[b].Info.Choice is not int choice) continue;
+            string key = string.Join(",", trials[b].Info.Condition.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"));
+            var (c, n) = byCondition.GetValueOrDefault(key);
+            byCondition[key] = (c + (z.ArgMax(b, trials[b].Length - 1) == choice ? 1 : 0), n + 1);
+        }
+        return byCondition.Count == 0 ? double.NaN : byCondition.Values.Min(v => 100.0 * v.Correct / v.Total);
+    }
+
+    /// <summary>pycog's usual criterion: the mean of the last <paramref name="window"/> values exceeds <paramref name="target"/>.</summary>
+    public static bool MeanOfLastExceeds(IReadOnlyList<double> history, double target, int window = 5) =>
+        history.Count > 0 && history.Skip(Math.Max(0, history.Count - window)).Average() > target;
+}

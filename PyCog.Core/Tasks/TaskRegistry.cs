@@ -1,0 +1,28 @@
+namespace PyCog.Tasks;
+
+/// <summary>Finds tasks by name; users may register their own.</summary>
+public static class TaskRegistry
+{
+    static readonly Dictionary<string, Func<CognitiveTask>> Factories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["rdm_fixed"] = RandomDotMotion.Fixed,
+    };
+
+    /// <summary>Names of every registered task, sorted.</summary>
+    public static IReadOnlyList<string> Names => Factories.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Registers (or replaces) a task factory under <paramref name="name"/>.</summary>
+    public static void Register(string name, Func<CognitiveTask> factory)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A task needs a name.", nameof(name));
+        Factories[name] = factory;
+    }
+
+    /// <summary>True when a task of that name exists.</summary>
+    public static bool Contains(string name) => Factories.ContainsKey(name);
+
+    /// <summary>Creates the named task; an unknown name lists the known ones.</summary>
+    public static CognitiveTask Create(string name) =>
+        Factories.TryGetValue(name, out var f) ? f()
+        : throw new KeyNotFoundException($"Unknown task '{name}'. Known tasks: {string.Join(", ", Names)}.");
+}

@@ -1,0 +1,405 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using PyCog.Network;
+using PyCog.Numerics;
+using PyCog.Tasks;
+
+namespace PyCog.Training;
+
+/// <summary>
+/// The default engine: explicit forward and backward-through-time loops over contiguous,
+/// pinned float arrays with SIMD matrix kernels (<see cref="Gemm"/>), no tensor library.
+/// Unit dimensions are padded to a multiple of 16 so every row is whole vectors. Products that
+/// do not depend on the recurrence (input drive, readout, every weight gradient, the Omega
+/// term) run once over all time steps; only two small products per step remain sequential.
+/// </summary>
+public sealed unsafe class FusedEngine : ITrainingEngine
+{
+    readonly NetworkConfig _c;
+    readonly int _n, _np, _nin, _nout, _noutp;
+    readonly float[] _alpha, _oneMinusAlpha;
+    readonly float[] _winT, _wrecT, _wrecE, _woutT, _woutE, _brec, _bout;
+    float[] _x = [], _r = [], _fp = [], _zpre = [], _z = [], _dz = [], _g = [], _d = [], _a = [], _re = [], _u = [], _d2 = [], _a2 = [];
+    readonly float[] _dWinT, _dWrecE, _dWoutE, _tmp;
+    int _capacityRows;
+
+    /// <summary>Threads for the large products (results do not depend on it).</summary>
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Creates the engine for a resolved configuration.</summary>
+    public FusedEngine(NetworkConfig config)
+    {
+        _c = config.Crec is null ? config.Resolve() : config;
+        _n = _c.N; _np = Gemm.Pad(_n); _nin = _c.Nin; _nout = _c.Nout; _noutp = Gemm.Pad(_nout);
+        double dt = _c.EffectiveDt;
+        _alpha = Pinned(_np); _oneMinusAlpha = Pinned(_np);
+        for (int i = 0; i < _n; i++) { _alpha[i] = (float)(dt / _c.TauOf(i)); _oneMinusAlpha[i] = 1 - _alpha[i]; }
+        _winT = Pinned(Math.Max(_nin, 1) * _np); _wrecT = Pinned(_n * _np); _wrecE = Pinned(_n * _np);
+        _woutT = Pinned(_n * _noutp); _woutE = Pinned(_nout * _np); _brec = Pinned(_np); _bout = Pinned(_noutp);
+        _dWinT = Pinned(Math.Max(_nin, 1) * _np); _dWrecE = Pinned(_n * _np); _dWoutE = Pinned(_nout * _np);
+        _tmp = Pinned(_np);
+    }
+
+    /// <inheritdoc/>
+    public string Name => "fused";
+
+    static float[] Pinned(int length) => GC.AllocateArray<float>(Math.Max(length, 1), pinned: true);
+    static float* P(float[] a) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));
+
+    void Ensure(int time, int trials)
+    {
+        int rows = (time + 1) * trials;
+        if (rows <= _capacityRows && _u.Length >= time * trials * Math.Max(_nin, 1)) return;
+        _capacityRows = Math.Max(rows, _capacityRows * 5 / 4);
+        int big = _capacityRows * _np, outs = _capacityRows * _noutp;
+        _x = Pinned(big); _r = Pinned(big); _fp = Pinned(big); _g = Pinned(big); _d = Pinned(big); _a = Pinned(big); _re = Pinned(big);
+        _zpre = Pinned(outs); _dz = Pinned(outs); _z = Pinned(_capacityRows * _nout);
+        _u = Pinned(_capacityRows * Math.Max(_nin, 1));
+        _d2 = []; _a2 = [];
+    }
+
+    void LoadWeights(NetworkParameters p)
+    {
+        var eff = EffectiveWeights.Compute(_c, p);
+        Array.Clear(_winT); Array.Clear(_wrecT); Array.Clear(_wrecE); Array.Clear(_woutT); Array.Clear(_woutE); Array.Clear(_brec); Array.Clear(_bout);
+        for (int i = 0; i < _n; i++)
+        {
+            for (int c = 0; c < _nin; c++) _winT[c * _np + i] = eff.Win![i, c];
+            for (int k = 0; k < _n; k++) { float w = eff.Wrec[i, k]; _wrecT[k * _np + i] = w; _wrecE[i * _np + k] = w; }
+            _brec[i] = p.Brec[i];
+        }
+        for (int o = 0; o < _nout; o++)
+        {
+            for (int k = 0; k < _n; k++) { float w = eff.Wout[o, k]; _woutT[k * _noutp + o] = w; _woutE[o * _np + k] = w; }
+            _bout[o] = p.Bout[o];
+        }
+    }
+
+    void CheckBatch(NetworkParameters p, Batch batch)
+    {
+        if (p.N != _n || p.Nin != _nin || p.Nout != _nout)
+            throw new ArgumentException($"Parameters are {p.Nin}/{p.N}/{p.Nout} (Nin/N/Nout), the engine was built for {_nin}/{_n}/{_nout}.");
+        if (batch.N != _n || batch.Nin != _nin || batch.Nout != _nout)
+            throw new ArgumentException($"Batch is {batch.Nin}/{batch.N}/{batch.Nout} (Nin/N/Nout), the network {_nin}/{_n}/{_nout}.");
+    }
+
+    /// <summary>Forward pass: fills x, r (times 0..T), readout and outputs z.</summary>
+    void Forward(NetworkParameters p, Batch batch)
+    {
+        CheckBatch(p, batch);
+        int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
+        Ensure(time, bsz);
+        LoadWeights(p);
+        float* x = P(_x), r = P(_r), u = P(_u), zpre = P(_zpre), z = P(_z);
+        var f = _c.HiddenActivation;
+
+        for (int b = 0; b < bsz; b++)
+        {
+            var row = new Span<float>(x + b * np, np);
+            row.Clear();
+            p.X0.AsSpan().CopyTo(row);
+        }
+        Activations.Hidden(f, new ReadOnlySpan<float>(x, bsz * np), new Span<float>(r, bsz * np));
+
+        // Input drive for every step at once: Win_ u_t + brec + noise, written into x rows 1..T.
+        float* drive = x + bsz * np;
+        if (_nin > 0)
+        {
+            batch.Inputs.AsSpan().CopyTo(new Span<float>(u, rows * _nin));
+            Gemm.MultiplyParallel(rows, _nin, np, u, _nin, 1, P(_winT), np, drive, np, false, Threads);
+        }
+        else new Span<float>(drive, rows * np).Clear();
+        fixed (float* noise = batch.RecurrentNoise)
+            for (int s = 0; s < rows; s++)
+            {
+                var d = new Span<float>(drive + (long)s * np, _n);
+                TensorPrimitives.Add(d, new ReadOnlySpan<float>(_brec, 0, _n), d);
+                TensorPrimitives.Add(d, new ReadOnlySpan<float>(noise + (long)s * _n, _n), d);
+            }
+
+        // Recurrence: x_t = (1 - alpha) x_{t-1} + alpha (Wrec_ r_{t-1} + drive_t).
+        float* wrecT = P(_wrecT);
+        for (int t = 1; t <= time; t++)
+        {
+            float* xt = x + (long)t * bsz * np, xp = xt - bsz * np, rp = r + (long)(t - 1) * bsz * np;
+            Gemm.Multiply(bsz, _n, np, rp, np, 1, wrecT, np, xt, np, true);
+            for (int b = 0; b < bsz; b++)
+            {
+                var xs = new Span<float>(xt + b * np, np);
+                TensorPrimitives.Multiply(xs, _alpha, xs);
+                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xp + b * np, np), _oneMinusAlpha, xs, xs);
+            }
+            Activations.Hidden(f, new ReadOnlySpan<float>(xt, bsz * np), new Span<float>(r + (long)t * bsz * np, bsz * np));
+        }
+
+        // Readout for every step at once.
+        Gemm.MultiplyParallel(rows, _n, _noutp, r + bsz * np, np, 1, P(_woutT), _noutp, zpre, _noutp, false, Threads);
+        for (int s = 0; s < rows; s++)
+        {
+            var a = new Span<float>(zpre + (long)s * _noutp, _nout);
+            TensorPrimitives.Add(a, new ReadOnlySpan<float>(_bout, 0, _nout), a);
+            Activations.Output(_c.OutputActivation, a, new Span<float>(z + (long)s * _nout, _nout));
+        }
+    }
+
+    (double Loss, double Rmse) Loss(Batch batch)
+    {
+        int rows = batch.Time * batch.Trials;
+        double mSum = 0, lossSum = 0, sq = 0;
+        var g = _c.OutputActivation;
+        float* z = P(_z);
+        for (int k = 0; k < rows * _nout; k++)
+        {
+            double m = batch.Mask[k];
+            if (m == 0) continue;
+            double zz = z[k], y = batch.Targets[k];
+            mSum += m;
+            lossSum += m * Activations.Loss(g, zz, y);
+            sq += m * (zz - y) * (zz - y);
+        }
+        if (mSum <= 0) throw new ArgumentException("The batch mask is zero everywhere: there is nothing to fit.");
+        return (lossSum / mSum, Math.Sqrt(sq / mSum));
+    }
+
+    double Regularisers(NetworkParameters p, Batch batch)
+    {
+        double reg = 0;
+        if (p.Win is not null) reg += _c.Lambda1In * MeanAbs(p.Win.Data) + _c.Lambda2In * MeanSquare(p.Win.Data);
+        reg += _c.Lambda1Rec * MeanAbs(p.Wrec.Data) + _c.Lambda2Rec * MeanSquare(p.Wrec.Data);
+        reg += _c.Lambda1Out * MeanAbs(p.Wout.Data) + _c.Lambda2Out * MeanSquare(p.Wout.Data);
+        if (_c.Lambda2R > 0)
+        {
+            int rows = batch.Time * batch.Trials;
+            float* r = P(_r) + batch.Trials * _np;
+            double s = 0;
+            for (int k = 0; k < rows; k++) s += TensorPrimitives.SumOfSquares(new ReadOnlySpan<float>(r + (long)k * _np, _n));
+            reg += _c.Lambda2R * s / ((double)rows * _n);
+        }
+        return reg;
+    }
+
+    static double MeanAbs(float[] w) { double s = 0; foreach (var v in w) s += Math.Abs(v); return s / w.Length; }
+    static double MeanSquare(float[] w) { double s = 0; foreach (var v in w) s += (double)v * v; return s / w.Length; }
+
+    /// <inheritdoc/>
+    public Evaluation Evaluate(NetworkParameters parameters, Batch batch)
+    {
+        Forward(parameters, batch);
+        var (loss, rmse) = Loss(batch);
+        double cost = loss + Regularisers(parameters, batch);
+        var outputs = new float[batch.Time * batch.Trials * _nout];
+        new ReadOnlySpan<float>(P(_z), outputs.Length).CopyTo(outputs);
+        return new Evaluation(loss, cost, rmse, new BatchOutputs(batch.Time, batch.Trials, _nout, outputs));
+    }
+
+    /// <inheritdoc/>
+    public GradientResult ComputeGradient(NetworkParameters parameters, Batch batch)
+    {
+        Forward(parameters, batch);
+        var (loss, rmse) = Loss(batch);
+        double cost = loss + Regularisers(parameters, batch);
+        int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
+        float* r = P(_r), dz = P(_dz), g = P(_g), d = P(_d), a = P(_a), fp = P(_fp), re = P(_re), x = P(_x);
+
+        // dLoss / d(readout pre-activation), mask-weighted and normalised.
+        OutputGradient(batch, dz);
+        // dLoss / dr_t for t = 1..T.
+        Gemm.MultiplyParallel(rows, _nout, np, dz, _noutp, 1, P(_woutE), np, g, np, false, Threads);
+        var hidden = _c.HiddenActivation;
+        Activations.HiddenDerivative(hidden, new ReadOnlySpan<float>(x + bsz * np, rows * np), new Span<float>(fp, rows * np));
+        var gx0 = new float[_n];
+        BackwardThroughTime(time, bsz, g, d, a, gx0);
+
+        var grad = NetworkParameters.Zeros(_nin, _n, _nout);
+        // Omega: d_t = dLoss/dx_t (loss only), x_t held fixed; immediate derivative through Wrec_.
+        var (omega, count) = OmegaTerm(time, bsz, re);
+        // Wrec_ gradient: sum_t a_t^T (r_{t-1} + lambda_Omega E_t), one product over every step.
+        Gemm.MultiplyParallel(_n, rows, np, a, 1, np, re, np, P(_dWrecE), np, false, Threads);
+        if (_nin > 0) Gemm.MultiplyParallel(_nin, rows, np, P(_u), 1, _nin, a, np, P(_dWinT), np, false, Threads);
+        Gemm.MultiplyParallel(_nout, rows, np, dz, 1, _noutp, r + bsz * np, np, P(_dWoutE), np, false, Threads);
+        SumRows(a, rows, grad.Brec);
+
+        if (_c.Lambda2R > 0) RateRegulariserGradient(batch, gx0, grad.Brec);
+
+        for (int s = 0; s < rows; s++)
+            for (int o = 0; o < _nout; o++) grad.Bout[o] += dz[(long)s * _noutp + o];
+
+        // Effective -> raw, then weight regularisers on the raw matrices.
+        if (_nin > 0)
+        {
+            for (int i = 0; i < _n; i++) for (int c = 0; c < _nin; c++) grad.Win![i, c] = _dWinT[c * np + i];
+            EffectiveWeights.BackToRaw(grad.Win!.Data, parameters.Win!, _c.Cin, _c.HasDale, null, _c.EiPositiveFunc);
+            AddWeightRegularisers(grad.Win.Data, parameters.Win!.Data, _c.Lambda1In, _c.Lambda2In);
+        }
+        for (int i = 0; i < _n; i++) new ReadOnlySpan<float>(_dWrecE, i * np, _n).CopyTo(grad.Wrec.Row(i));
+        EffectiveWeights.BackToRaw(grad.Wrec.Data, parameters.Wrec, _c.Crec, _c.HasDale, _c.Ei, _c.EiPositiveFunc);
+        AddWeightRegularisers(grad.Wrec.Data, parameters.Wrec.Data, _c.Lambda1Rec, _c.Lambda2Rec);
+        for (int o = 0; o < _nout; o++) new ReadOnlySpan<float>(_dWoutE, o * np, _n).CopyTo(grad.Wout.Row(o));
+        EffectiveWeights.BackToRaw(grad.Wout.Data, parameters.Wout, _c.Cout, _c.HasDale, _c.Ei, _c.EiPositiveFunc);
+        AddWeightRegularisers(grad.Wout.Data, parameters.Wout.Data, _c.Lambda1Out, _c.Lambda2Out);
+
+        if (_c.TrainX0) gx0.CopyTo(grad.X0);
+        if (!_c.TrainBrec) Array.Clear(grad.Brec);
+        if (!_c.TrainBout) Array.Clear(grad.Bout);
+        return new GradientResult(loss, cost, rmse, omega, count, grad);
+    }
+
+    void OutputGradient(Batch batch, float* dz)
+    {
+        int rows = batch.Time * batch.Trials;
+        double mSum = batch.MaskSum();
+        float inv = (float)(1 / mSum);
+        float* z = P(_z);
+        new Span<float>(dz, rows * _noutp).Clear();
+        const float eps = (float)Activations.Epsilon;
+        for (int s = 0; s < rows; s++)
+        {
+            float* zs = z + (long)s * _nout, gs = dz + (long)s * _noutp;
+            int k0 = s * _nout;
+            switch (_c.OutputActivation)
+            {
+                case OutputActivation.Linear:
+                    for (int o = 0; o < _nout; o++) gs[o] = 2 * (zs[o] - batch.Targets[k0 + o]) * batch.Mask[k0 + o] * inv;
+                    break;
+                case OutputActivation.Sigmoid:
+                    for (int o = 0; o < _nout; o++)
+                    {
+                        float zz = zs[o], y = batch.Targets[k0 + o];
+                        float dl = (-y / (zz + eps) + (1 - y) / (1 - zz + eps)) * batch.Mask[k0 + o] * inv;
+                        gs[o] = dl * zz * (1 - zz);
+                    }
+                    break;
+                case OutputActivation.Softmax:
+                    float dot = 0;
+                    for (int o = 0; o < _nout; o++)
+                    {
+                        float dl = -batch.Targets[k0 + o] / (zs[o] + eps) * batch.Mask[k0 + o] * inv;
+                        gs[o] = dl;
+                        dot += dl * zs[o];
+                    }
+                    for (int o = 0; o < _nout; o++) gs[o] = zs[o] * (gs[o] - dot);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Given g = dLoss/dr_t (direct) in rows 1..T, computes d_t = dLoss/dx_t (total) and
+    /// a_t = alpha d_t, and adds dLoss/dx_0 summed over trials to <paramref name="gx0"/>.
+    /// </summary>
+    void BackwardThroughTime(int time, int bsz, float* g, float* d, float* a, float[] gx0)
+    {
+        int np = _np, block = bsz * np;
+        float* wrecE = P(_wrecE), fp = P(_fp);
+        for (int t = time; t >= 1; t--)
+        {
+            long off = (long)(t - 1) * block;
+            float* gt = g + off, dt = d + off, at = a + off, ft = fp + off;
+            if (t < time) Gemm.Multiply(bsz, _n, np, at + block, np, 1, wrecE, np, gt, np, true);
+            for (int b = 0; b < bsz; b++)
+            {
+                var ds = new Span<float>(dt + b * np, np);
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(gt + b * np, np), new ReadOnlySpan<float>(ft + b * np, np), ds);
+                if (t < time) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(dt + block + b * np, np), _oneMinusAlpha, ds, ds);
+                TensorPrimitives.Multiply(ds, _alpha, new Span<float>(at + b * np, np));
+            }
+        }
+        // x0: dLoss/dx_0 = f'(x_0) (Wrec_^T a_1) + (1 - alpha) d_1, summed over trials.
+        var g0 = GC.AllocateUninitializedArray<float>(block);
+        var f0 = new float[block];
+        fixed (float* g0p = g0)
+        {
+            Gemm.Multiply(bsz, _n, np, a, np, 1, wrecE, np, g0p, np, false);
+            Activations.HiddenDerivative(_c.HiddenActivation, new ReadOnlySpan<float>(P(_x), block), f0);
+            for (int b = 0; b < bsz; b++)
+                for (int i = 0; i < _n; i++)
+                    gx0[i] += g0p[b * np + i] * f0[b * np + i] + _oneMinusAlpha[i] * d[b * np + i];
+        }
+    }
+
+    /// <summary>
+    /// Omega and its immediate gradient. Writes r_{t-1} + lambda_Omega E_t into
+    /// <paramref name="re"/>, where E_t = dOmega/dnum_t-weighted (num vector * f'(x_t)), so that
+    /// one product a^T re gives the whole Wrec_ gradient.
+    /// </summary>
+    (double Omega, double Count) OmegaTerm(int time, int bsz, float* re)
+    {
+        int np = _np, rows = time * bsz;
+        float* q = P(_g), d = P(_d), a = P(_a), fp = P(_fp), r = P(_r);
+        // q_t = (alpha d_t) Wrec_, for every step at once (reuses the g buffer).
+        Gemm.MultiplyParallel(rows, _n, np, a, np, 1, P(_wrecE), np, q, np, false, Threads);
+        var num = new double[rows];
+        var den = new double[rows];
+        for (int s = 0; s < rows; s++)
+        {
+            float* qs = q + (long)s * np, ds = d + (long)s * np, fs = fp + (long)s * np;
+            var nv = new Span<float>(qs, _n);
+            TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(fs, _n), nv);
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(ds, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
+            num[s] = SumSquares(nv);
+            den[s] = SumSquares(new ReadOnlySpan<float>(ds, _n));
+        }
+        int valid = 0;
+        double sum = 0;
+        for (int s = 0; s < rows; s++)
+            if (den[s] >= _c.Bound && den[s] > 0) { valid++; double v = num[s] / den[s] - 1; sum += v * v; }
+        double omega = valid > 0 ? sum / valid : 0;
+        float lam = (float)_c.LambdaOmega;
+        for (int s = 0; s < rows; s++)
+        {
+            var dst = new Span<float>(re + (long)s * np, np);
+            new ReadOnlySpan<float>(r + (long)s * np, np).CopyTo(dst);
+            if (valid == 0 || lam == 0 || !(den[s] >= _c.Bound && den[s] > 0)) continue;
+            float coef = (float)(2 * (num[s] / den[s] - 1) / (den[s] * valid)) * 2 * lam;
+            float* qs = q + (long)s * np, fs = fp + (long)s * np;
+            for (int j = 0; j < _n; j++) dst[j] += coef * qs[j] * fs[j];
+        }
+        return (omega, valid / (double)rows);
+    }
+
+    static double SumSquares(ReadOnlySpan<float> v)
+    {
+        double s = 0;
+        foreach (var x in v) s += (double)x * x;
+        return s;
+    }
+
+    void SumRows(float* a, int rows, float[] into)
+    {
+        Array.Clear(_tmp);
+        var acc = new Span<float>(_tmp, 0, _np);
+        for (int s = 0; s < rows; s++) TensorPrimitives.Add(acc, new ReadOnlySpan<float>(a + (long)s * _np, _np), acc);
+        for (int i = 0; i < _n; i++) into[i] += _tmp[i];
+    }
+
+    /// <summary>Adds the gradient of lambda2_r mean(r^2) (a second backward pass: Omega uses the loss alone).</summary>
+    void RateRegulariserGradient(Batch batch, float[] gx0, float[] gbrec)
+    {
+        int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
+        if (_d2.Length < _d.Length) { _d2 = Pinned(_d.Length); _a2 = Pinned(_a.Length); }
+        float* g = P(_g), d2 = P(_d2), a2 = P(_a2), r = P(_r);
+        float scale = (float)(2 * _c.Lambda2R / ((double)rows * _n));
+        for (int s = 0; s < rows; s++)
+        {
+            var gs = new Span<float>(g + (long)s * np, np);
+            gs.Clear();
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(r + (long)(s + bsz) * np, _n), scale, gs[.._n]);
+        }
+        BackwardThroughTime(time, bsz, g, d2, a2, gx0);
+        Gemm.MultiplyParallel(_n, rows, np, a2, 1, np, r, np, P(_dWrecE), np, true, Threads);
+        if (_nin > 0) Gemm.MultiplyParallel(_nin, rows, np, P(_u), 1, _nin, a2, np, P(_dWinT), np, true, Threads);
+        SumRows(a2, rows, gbrec);
+    }
+
+    static void AddWeightRegularisers(float[] grad, float[] w, double l1, double l2)
+    {
+        if (l1 == 0 && l2 == 0) return;
+        double n = w.Length;
+        for (int k = 0; k < w.Length; k++)
+            grad[k] += (float)(l1 * Math.Sign(w[k]) / n + 2 * l2 * w[k] / n);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() { }
+}

@@ -1,0 +1,263 @@
+using PyCog.Network;
+using PyCog.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PyCog.Training;
+
+/// <summary>
+/// The network's tensors during one torch forward pass, handed to a user's
+/// <see cref="TorchEngine.ExtraLoss"/>. Weights are the effective ones (what the dynamics use).
+/// </summary>
+public sealed class TorchGraph
+{
+    /// <summary>The resolved configuration.</summary>
+    public required NetworkConfig Config { get; init; }
+    /// <summary>Effective input weights N x Nin, or null.</summary>
+    public required Tensor? Win { get; init; }
+    /// <summary>Effective recurrent weights N x N.</summary>
+    public required Tensor Wrec { get; init; }
+    /// <summary>Effective output weights Nout x N.</summary>
+    public required Tensor Wout { get; init; }
+    /// <summary>States x_1..x_T, each trials x N.</summary>
+    public required IReadOnlyList<Tensor> X { get; init; }
+    /// <summary>Rates r_1..r_T stacked: time x trials x N.</summary>
+    public required Tensor R { get; init; }
+    /// <summary>Outputs z: time x trials x Nout.</summary>
+    public required Tensor Z { get; init; }
+    /// <summary>Targets: time x trials x Nout.</summary>
+    public required Tensor Targets { get; init; }
+    /// <summary>Mask: time x trials x Nout.</summary>
+    public required Tensor Mask { get; init; }
+    /// <summary>The loss without regularisers (a scalar).</summary>
+    public required Tensor Loss { get; init; }
+}
+
+/// <summary>
+/// The reference engine: the same objective as <see cref="FusedEngine"/> written with
+/// TorchSharp tensors and differentiated by autograd, every step inside a dispose scope.
+/// It is the extension point: <see cref="ExtraLoss"/> adds any differentiable term to the cost
+/// without touching the library (pycog needed Theano for that).
+/// </summary>
+public sealed class TorchEngine : ITrainingEngine
+{
+    readonly NetworkConfig _c;
+    readonly ScalarType _dtype;
+
+    /// <summary>Optional extra cost term (added to loss + regularisers, not to the loss seen by Omega).</summary>
+    public Func<TorchGraph, Tensor>? ExtraLoss { get; set; }
+
+    /// <summary>Creates the engine; <paramref name="dtype"/> Float64 gives a double-precision reference.</summary>
+    public TorchEngine(NetworkConfig config, ScalarType dtype = ScalarType.Float32)
+    {
+        _c = config.Crec is null ? config.Resolve() : config;
+        if (dtype != ScalarType.Float32 && dtype != ScalarType.Float64) throw new ArgumentException("The torch engine computes in Float32 or Float64.", nameof(dtype));
+        _dtype = dtype;
+        TorchRuntime.EnsureLoaded();
+    }
+
+    /// <inheritdoc/>
+    public string Name => "torch";
+
+    Tensor T(float[] data, params long[] dims) => torch.tensor(data, dims, ScalarType.Float32).to_type(_dtype);
+    Tensor Leaf(float[] data, params long[] dims) => T(data, dims).requires_grad_(true);
+
+    Tensor Hidden(Tensor x) => _c.HiddenActivation switch
+    {
+        HiddenActivation.Rectify => x.relu(),
+        HiddenActivation.RectifyPower => x.relu().pow(2),
+        HiddenActivation.Sigmoid => x.sigmoid(),
+        HiddenActivation.Tanh => x.tanh(),
+        HiddenActivation.Rtanh => x.relu().tanh(),
+        HiddenActivation.Softplus => nn.functional.softplus(x),
+        HiddenActivation.Linear => x.alias(),
+        _ => throw new ArgumentOutOfRangeException(),
+    };
+
+    Tensor HiddenDerivative(Tensor x) => _c.HiddenActivation switch
+    {
+        HiddenActivation.Rectify => x.gt(0).to_type(_dtype),
+        HiddenActivation.RectifyPower => x.relu() * 2,
+        HiddenActivation.Sigmoid => x.sigmoid() * (1 - x.sigmoid()),
+        HiddenActivation.Tanh => 1 - x.tanh().pow(2),
+        HiddenActivation.Rtanh => x.gt(0).to_type(_dtype) * (1 - x.tanh().pow(2)),
+        HiddenActivation.Softplus => x.sigmoid(),
+        HiddenActivation.Linear => ones_like(x),
+        _ => throw new ArgumentOutOfRangeException(),
+    };
+
+    Tensor Effective(Tensor w, Connectivity? c, bool withEi)
+    {
+        if (c is not null) w = w * T(c.PlasticMask.Data, c.Rows, c.Cols) + T(c.Fixed.Data, c.Rows, c.Cols);
+        if (_c.Ei is null) return w;
+        w = _c.EiPositiveFunc == PositiveFunction.Abs ? w.abs() : w.relu();
+        return withEi ? w * T(_c.Ei.Select(e => (float)e).ToArray(), _c.N) : w;
+    }
+
+    sealed record Forwarded(Tensor? WinE, Tensor WrecE, Tensor WoutE, List<Tensor> Xs, Tensor R, Tensor Z, Tensor Y, Tensor M, Tensor Loss, Tensor Rmse, Tensor Alpha);
+
+    Forwarded Forward(Tensor? win, Tensor wrec, Tensor wout, Tensor brec, Tensor bout, Tensor x0, Batch batch)
+    {
+        if (batch.N != _c.N || batch.Nin != _c.Nin || batch.Nout != _c.Nout)
+            throw new ArgumentException($"Batch is {batch.Nin}/{batch.N}/{batch.Nout} (Nin/N/Nout), the network {_c.Nin}/{_c.N}/{_c.Nout}.");
+        int time = batch.Time, bsz = batch.Trials, n = _c.N;
+        var winE = win is null ? null : Effective(win, _c.Cin, withEi: false);
+        var wrecE = Effective(wrec, _c.Crec, withEi: true);
+        var woutE = Effective(wout, _c.Cout, withEi: true);
+        double dt = _c.EffectiveDt;
+        var alpha = T(Enumerable.Range(0, n).Select(i => (float)(dt / _c.TauOf(i))).ToArray(), n);
+        var u = _c.Nin > 0 ? T(batch.Inputs, time, bsz, _c.Nin) : null;
+        var noise = T(batch.RecurrentNoise, time, bsz, n);
+        // Input drive and noise for every step at once; only the recurrence is sequential.
+        var drive = noise + brec;
+        if (u is not null) drive = drive + u.matmul(winE!.t());
+        var x = x0.unsqueeze(0).expand(bsz, n);
+        var r = Hidden(x);
+        var wrecT = wrecE.t();
+        var xs = new List<Tensor>(time);
+        var rs = new List<Tensor>(time);
+        for (int t = 0; t < time; t++)
+        {
+            x = (1 - alpha) * x + alpha * (r.mm(wrecT) + drive[t]);
+            r = Hidden(x);
+            xs.Add(x); rs.Add(r);
+        }
+        var rAll = stack(rs, 0);
+        var pre = rAll.matmul(woutE.t()) + bout;
+        var z = _c.OutputActivation switch
+        {
+            OutputActivation.Linear => pre,
+            OutputActivation.Sigmoid => pre.sigmoid(),
+            OutputActivation.Softmax => pre.softmax(-1),
+            _ => throw new ArgumentOutOfRangeException(),
+        };
+        var y = T(batch.Targets, time, bsz, _c.Nout);
+        var m = T(batch.Mask, time, bsz, _c.Nout);
+        double eps = Activations.Epsilon;
+        var perElement = _c.OutputActivation switch
+        {
+            OutputActivation.Linear => (z - y).pow(2),
+            OutputActivation.Sigmoid => -y * (z + eps).log() - (1 - y) * (1 - z + eps).log(),
+            _ => -y * (z + eps).log(),
+        };
+        var mSum = m.sum();
+        if (mSum.to_type(ScalarType.Float64).item<double>() <= 0) throw new ArgumentException("The batch mask is zero everywhere: there is nothing to fit.");
+        var loss = (perElement * m).sum() / mSum;
+        var rmse = ((z - y).pow(2) * m).sum().div(mSum).sqrt();
+        return new Forwarded(winE, wrecE, woutE, xs, rAll, z, y, m, loss, rmse, alpha);
+    }
+
+    Tensor Regularisers(Tensor? win, Tensor wrec, Tensor wout, Tensor rAll)
+    {
+        var reg = zeros(1, _dtype).sum();
+        if (win is not null)
+        {
+            if (_c.Lambda1In > 0) reg = reg + _c.Lambda1In * win.abs().mean();
+            if (_c.Lambda2In > 0) reg = reg + _c.Lambda2In * win.pow(2).mean();
+        }
+        if (_c.Lambda1Rec > 0) reg = reg + _c.Lambda1Rec * wrec.abs().mean();
+        if (_c.Lambda2Rec > 0) reg = reg + _c.Lambda2Rec * wrec.pow(2).mean();
+        if (_c.Lambda1Out > 0) reg = reg + _c.Lambda1Out * wout.abs().mean();
+        if (_c.Lambda2Out > 0) reg = reg + _c.Lambda2Out * wout.pow(2).mean();
+        if (_c.Lambda2R > 0) reg = reg + _c.Lambda2R * rAll.pow(2).mean();
+        return reg;
+    }
+
+    static double Scalar(Tensor t) => t.to_type(ScalarType.Float64).item<double>();
+    static float[] Floats(Tensor t) => t.detach().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+
+    (Tensor? Win, Tensor Wrec, Tensor Wout, Tensor Brec, Tensor Bout, Tensor X0) Leaves(NetworkParameters p) => (
+        p.Win is null ? null : Leaf(p.Win.Data, p.N, p.Nin),
+        Leaf(p.Wrec.Data, p.N, p.N), Leaf(p.Wout.Data, p.Nout, p.N),
+        Leaf(p.Brec, p.N), Leaf(p.Bout, p.Nout), Leaf(p.X0, p.N));
+
+    /// <inheritdoc/>
+    public GradientResult ComputeGradient(NetworkParameters parameters, Batch batch)
+    {
+        using var scope = NewDisposeScope();
+        var (win, wrec, wout, brec, bout, x0) = Leaves(parameters);
+        var f = Forward(win, wrec, wout, brec, bout, x0, batch);
+        var cost = f.Loss + Regularisers(win, wrec, wout, f.R);
+        if (ExtraLoss is not null)
+        {
+            var extra = ExtraLoss(new TorchGraph
+            {
+                Config = _c, Win = f.WinE, Wrec = f.WrecE, Wout = f.WoutE, X = f.Xs, R = f.R, Z = f.Z, Targets = f.Y, Mask = f.M, Loss = f.Loss,
+            });
+            if (extra.numel() != 1) throw new InvalidOperationException($"ExtraLoss must return a scalar tensor, got shape [{string.Join(", ", extra.shape)}].");
+            cost = cost + extra.sum().to_type(_dtype);
+        }
+
+        // d_t = dLoss/dx_t through time (pycog's Pascanu trick), loss only.
+        var d = stack(autograd.grad([f.Loss], f.Xs, retain_graph: true, allow_unused: true)
+            .Select((g, i) => g.IsInvalid ? zeros_like(f.Xs[i]) : g), 0).detach();
+        var leaves = new List<Tensor> { wrec, wout, brec, bout, x0 };
+        if (win is not null) leaves.Insert(0, win);
+        var grads = autograd.grad([cost], leaves, retain_graph: true, allow_unused: true).ToList();
+
+        // Omega with d_t and x_t held fixed; only its immediate derivative through Wrec_.
+        var xFixed = stack(f.Xs, 0).detach();
+        var fp = HiddenDerivative(xFixed);
+        var ad = f.Alpha * d;
+        var num = ((1 - f.Alpha) * d + ad.matmul(f.WrecE) * fp).pow(2).sum(-1);
+        var den = d.pow(2).sum(-1);
+        var valid = den.ge(_c.Bound).logical_and(den.gt(0));
+        var ratio = where(valid, num / where(valid, den, ones_like(den)), ones_like(num));
+        var omegaT = (ratio - 1).pow(2);
+        var count = valid.to_type(_dtype).mean(new long[] { 1 }).sum();
+        double omegaValue = 0, countValue = Scalar(count) / batch.Time;
+        Tensor? omegaGrad = null;
+        if (Scalar(count) > 0)
+        {
+            var omega = omegaT.mean(new long[] { 1 }).sum() / count;
+            omegaValue = Scalar(omega);
+            if (_c.LambdaOmega != 0) omegaGrad = autograd.grad([omega], [wrec], allow_unused: true)[0];
+        }
+
+        Tensor G(int i) => grads[i].IsInvalid ? zeros_like(leaves[i]) : grads[i];
+        int k = win is null ? 0 : 1;
+        var gWrec = G(k);
+        if (omegaGrad is not null && !omegaGrad.IsInvalid) gWrec = gWrec + _c.LambdaOmega * omegaGrad;
+        var result = NetworkParameters.Zeros(_c.Nin, _c.N, _c.Nout);
+        if (win is not null) Floats(G(0)).CopyTo(result.Win!.Data, 0);
+        Floats(gWrec).CopyTo(result.Wrec.Data, 0);
+        Floats(G(k + 1)).CopyTo(result.Wout.Data, 0);
+        if (_c.TrainBrec) Floats(G(k + 2)).CopyTo(result.Brec, 0);
+        if (_c.TrainBout) Floats(G(k + 3)).CopyTo(result.Bout, 0);
+        if (_c.TrainX0) Floats(G(k + 4)).CopyTo(result.X0, 0);
+        return new GradientResult(Scalar(f.Loss), Scalar(cost), Scalar(f.Rmse), omegaValue, countValue, result);
+    }
+
+    /// <inheritdoc/>
+    public Evaluation Evaluate(NetworkParameters parameters, Batch batch)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (win, wrec, wout, brec, bout, x0) = Leaves(parameters);
+        var f = Forward(win, wrec, wout, brec, bout, x0, batch);
+        var cost = f.Loss + Regularisers(win, wrec, wout, f.R);
+        return new Evaluation(Scalar(f.Loss), Scalar(cost), Scalar(f.Rmse), new BatchOutputs(batch.Time, batch.Trials, _c.Nout, Floats(f.Z)));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() { }
+}
+
+/// <summary>Loads TorchSharp's native libraries once, turning a load failure into a clear message.</summary>
+public static class TorchRuntime
+{
+    static readonly Lazy<Exception?> Failure = new(() =>
+    {
+        try { using var t = torch.ones(1); return null; }
+        catch (Exception e) { return e; }
+    });
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> when libtorch cannot be loaded.</summary>
+    public static void EnsureLoaded()
+    {
+        if (Failure.Value is { } e)
+            throw new InvalidOperationException(
+                "The torch engine needs TorchSharp's native libraries, which did not load: " + (e.InnerException?.Message ?? e.Message) +
+                " Build the project with 'dotnet build' (it patches libLibTorchSharp.so for Debian 12's libstdc++, see build/TorchSharpLinuxFix.targets) or use --engine fused.", e);
+    }
+}
