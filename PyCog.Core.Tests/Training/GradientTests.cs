@@ -161,7 +161,7 @@ public class GradientTests
         var p = Fixtures.Parameters(config);
         var batch = Fixtures.RandomBatch(config);
         using var viaRegulariser = new TorchEngine(config with { Lambda2R = 0.5 }, torch.ScalarType.Float64);
-        using var viaExtension = new TorchEngine(config, torch.ScalarType.Float64) { ExtraLoss = graph => graph.R.pow(2).mean() * 0.5 };
+        using var viaExtension = new TorchEngine(config, torch.ScalarType.Float64) { ExtraLoss = graph => graph.R.square().mean() * torch.tensor(0.5, torch.ScalarType.Float64) };
         var a = viaRegulariser.ComputeGradient(p, batch);
         var b = viaExtension.ComputeGradient(p, batch);
         Assert.Equal(a.Cost, b.Cost, 10);

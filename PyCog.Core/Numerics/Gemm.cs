@@ -15,6 +15,9 @@ public static unsafe class Gemm
     /// <summary>Padding unit of the column dimension (one 512-bit vector of floats).</summary>
     public const int ColumnMultiple = 16;
 
+    const int RowBlock = 64;
+    const int KBlock = 256;
+
     /// <summary>Rounds <paramref name="n"/> up to a multiple of <see cref="ColumnMultiple"/>.</summary>
     public static int Pad(int n) => (n + ColumnMultiple - 1) / ColumnMultiple * ColumnMultiple;
 
@@ -25,8 +28,21 @@ public static unsafe class Gemm
     public static void Multiply(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
     {
         if (cols % ColumnMultiple != 0) throw new ArgumentException($"Column count {cols} is not a multiple of {ColumnMultiple}.");
-        if (Vector512.IsHardwareAccelerated) Kernel512(m, k, cols, a, sm, sk, bt, ldb, c, ldc, accumulate);
-        else Kernel256(m, k, cols, a, sm, sk, bt, ldb, c, ldc, accumulate);
+        // Cache blocking: a RowBlock x KBlock block of A stays in L2 while every column panel of Bt
+        // (KBlock x 16) streams past it; partial sums over K blocks accumulate in C in a fixed order.
+        if (k == 0 && !accumulate) { for (int r = 0; r < m; r++) new Span<float>(c + (long)r * ldc, cols).Clear(); return; }
+        for (int k0 = 0; k0 < k; k0 += KBlock)
+        {
+            int kb = Math.Min(KBlock, k - k0);
+            bool acc = accumulate || k0 > 0;
+            float* ak = a + (long)k0 * sk, bk = bt + (long)k0 * ldb;
+            for (int r0 = 0; r0 < m; r0 += RowBlock)
+            {
+                int rows = Math.Min(RowBlock, m - r0);
+                if (Vector512.IsHardwareAccelerated) Kernel512(rows, kb, cols, ak + (long)r0 * sm, sm, sk, bk, ldb, c + (long)r0 * ldc, ldc, acc);
+                else Kernel256(rows, kb, cols, ak + (long)r0 * sm, sm, sk, bk, ldb, c + (long)r0 * ldc, ldc, acc);
+            }
+        }
     }
 
     /// <summary>
@@ -124,20 +140,21 @@ public static unsafe class Gemm
     static void Kernel256(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
     {
         const int W = 8;
-        int row = 0;
-        for (; row + 4 <= m; row += 4)
+        // Column panels outside, rows inside: one K x 16 panel of Bt stays in cache while every row block uses it.
+        for (int j = 0; j < cols; j += 2 * W)
         {
-            float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
-            float* c0 = c + (long)row * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-            for (int j = 0; j < cols; j += 2 * W)
+            int row = 0;
+            for (; row + 4 <= m; row += 4)
             {
+                float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
+                float* c0 = c + (long)row * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
                 Vector256<float> x00, x01, x10, x11, x20, x21, x30, x31;
                 if (accumulate)
                 {
-                    x00 = Vector256.Load(c0 + j); x01 = Vector256.Load(c0 + j + W);
-                    x10 = Vector256.Load(c1 + j); x11 = Vector256.Load(c1 + j + W);
-                    x20 = Vector256.Load(c2 + j); x21 = Vector256.Load(c2 + j + W);
-                    x30 = Vector256.Load(c3 + j); x31 = Vector256.Load(c3 + j + W);
+                    x00 = Vector256.Load(c0); x01 = Vector256.Load(c0 + W);
+                    x10 = Vector256.Load(c1); x11 = Vector256.Load(c1 + W);
+                    x20 = Vector256.Load(c2); x21 = Vector256.Load(c2 + W);
+                    x30 = Vector256.Load(c3); x31 = Vector256.Load(c3 + W);
                 }
                 else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector256<float>.Zero; }
                 float* b = bt + j;
@@ -152,25 +169,25 @@ public static unsafe class Gemm
                     v = Vector256.Create(s2); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21);
                     v = Vector256.Create(s3); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31);
                 }
-                x00.Store(c0 + j); x01.Store(c0 + j + W); x10.Store(c1 + j); x11.Store(c1 + j + W);
-                x20.Store(c2 + j); x21.Store(c2 + j + W); x30.Store(c3 + j); x31.Store(c3 + j + W);
+                x00.Store(c0); x01.Store(c0 + W); x10.Store(c1); x11.Store(c1 + W);
+                x20.Store(c2); x21.Store(c2 + W); x30.Store(c3); x31.Store(c3 + W);
             }
-        }
-        for (; row < m; row++)
-        {
-            float* a0 = a + (long)row * sm;
-            float* c0 = c + (long)row * ldc;
-            for (int j = 0; j < cols; j += W)
+            for (; row < m; row++)
             {
-                var x0 = accumulate ? Vector256.Load(c0 + j) : Vector256<float>.Zero;
+                float* a0 = a + (long)row * sm;
+                float* c0 = c + (long)row * ldc + j;
+                Vector256<float> x0 = accumulate ? Vector256.Load(c0) : Vector256<float>.Zero;
+                Vector256<float> x1 = accumulate ? Vector256.Load(c0 + W) : Vector256<float>.Zero;
                 float* b = bt + j;
                 for (int kk = 0; kk < k; kk++, b += ldb)
                 {
                     float s0 = a0[(long)kk * sk];
                     if (s0 == 0) continue;
-                    x0 = Vector256.FusedMultiplyAdd(Vector256.Create(s0), Vector256.Load(b), x0);
+                    var v = Vector256.Create(s0);
+                    x0 = Vector256.FusedMultiplyAdd(v, Vector256.Load(b), x0);
+                    x1 = Vector256.FusedMultiplyAdd(v, Vector256.Load(b + W), x1);
                 }
-                x0.Store(c0 + j);
+                x0.Store(c0); x1.Store(c0 + W);
             }
         }
     }

@@ -24,8 +24,11 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     readonly float[] _dWinT, _dWrecE, _dWoutE, _tmp;
     int _capacityRows;
 
-    /// <summary>Threads for the large products (results do not depend on it).</summary>
-    public int Threads { get; set; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Threads for the large products (results do not depend on it). One by default: on the
+    /// 2-core machines we measured, splitting these ~1 ms products cost more than it saved.
+    /// </summary>
+    public int Threads { get; set; } = 1;
 
     /// <summary>Creates the engine for a resolved configuration.</summary>
     public FusedEngine(NetworkConfig config)

@@ -60,12 +60,16 @@ public sealed class TorchEngine : ITrainingEngine
     public string Name => "torch";
 
     Tensor T(float[] data, params long[] dims) => torch.tensor(data, dims, ScalarType.Float32).to_type(_dtype);
+
+    // Constants are 0-dimensional tensors, never implicit Scalars: an implicitly converted Scalar can be
+    // finalised while libtorch still reads it (seen as a sporadic 'toFloat' check failure under GC load).
+    Tensor C(double v) => torch.tensor(v, _dtype);
     Tensor Leaf(float[] data, params long[] dims) => T(data, dims).requires_grad_(true);
 
     Tensor Hidden(Tensor x) => _c.HiddenActivation switch
     {
         HiddenActivation.Rectify => x.relu(),
-        HiddenActivation.RectifyPower => x.relu().pow(2),
+        HiddenActivation.RectifyPower => x.relu().square(),
         HiddenActivation.Sigmoid => x.sigmoid(),
         HiddenActivation.Tanh => x.tanh(),
         HiddenActivation.Rtanh => x.relu().tanh(),
@@ -76,11 +80,11 @@ public sealed class TorchEngine : ITrainingEngine
 
     Tensor HiddenDerivative(Tensor x) => _c.HiddenActivation switch
     {
-        HiddenActivation.Rectify => x.gt(0).to_type(_dtype),
-        HiddenActivation.RectifyPower => x.relu() * 2,
-        HiddenActivation.Sigmoid => x.sigmoid() * (1 - x.sigmoid()),
-        HiddenActivation.Tanh => 1 - x.tanh().pow(2),
-        HiddenActivation.Rtanh => x.gt(0).to_type(_dtype) * (1 - x.tanh().pow(2)),
+        HiddenActivation.Rectify => x.gt(C(0)).to_type(_dtype),
+        HiddenActivation.RectifyPower => x.relu() * C(2),
+        HiddenActivation.Sigmoid => x.sigmoid() * (C(1) - x.sigmoid()),
+        HiddenActivation.Tanh => C(1) - x.tanh().square(),
+        HiddenActivation.Rtanh => x.gt(C(0)).to_type(_dtype) * (C(1) - x.tanh().square()),
         HiddenActivation.Softplus => x.sigmoid(),
         HiddenActivation.Linear => ones_like(x),
         _ => throw new ArgumentOutOfRangeException(),
@@ -94,7 +98,7 @@ public sealed class TorchEngine : ITrainingEngine
         return withEi ? w * T(_c.Ei.Select(e => (float)e).ToArray(), _c.N) : w;
     }
 
-    sealed record Forwarded(Tensor? WinE, Tensor WrecE, Tensor WoutE, List<Tensor> Xs, Tensor R, Tensor Z, Tensor Y, Tensor M, Tensor Loss, Tensor Rmse, Tensor Alpha);
+    sealed record Forwarded(Tensor? WinE, Tensor WrecE, Tensor WoutE, List<Tensor> Xs, Tensor R, Tensor Z, Tensor Y, Tensor M, Tensor Loss, Tensor Rmse, Tensor Alpha, Tensor Decay);
 
     Forwarded Forward(Tensor? win, Tensor wrec, Tensor wout, Tensor brec, Tensor bout, Tensor x0, Batch batch)
     {
@@ -114,11 +118,12 @@ public sealed class TorchEngine : ITrainingEngine
         var x = x0.unsqueeze(0).expand(bsz, n);
         var r = Hidden(x);
         var wrecT = wrecE.t();
+        var decay = C(1) - alpha;
         var xs = new List<Tensor>(time);
         var rs = new List<Tensor>(time);
         for (int t = 0; t < time; t++)
         {
-            x = (1 - alpha) * x + alpha * (r.mm(wrecT) + drive[t]);
+            x = decay * x + alpha * (r.mm(wrecT) + drive[t]);
             r = Hidden(x);
             xs.Add(x); rs.Add(r);
         }
@@ -133,33 +138,34 @@ public sealed class TorchEngine : ITrainingEngine
         };
         var y = T(batch.Targets, time, bsz, _c.Nout);
         var m = T(batch.Mask, time, bsz, _c.Nout);
-        double eps = Activations.Epsilon;
+        var eps = C(Activations.Epsilon);
+        var one = C(1);
         var perElement = _c.OutputActivation switch
         {
-            OutputActivation.Linear => (z - y).pow(2),
-            OutputActivation.Sigmoid => -y * (z + eps).log() - (1 - y) * (1 - z + eps).log(),
+            OutputActivation.Linear => (z - y).square(),
+            OutputActivation.Sigmoid => -y * (z + eps).log() - (one - y) * (one - z + eps).log(),
             _ => -y * (z + eps).log(),
         };
         var mSum = m.sum();
         if (mSum.to_type(ScalarType.Float64).item<double>() <= 0) throw new ArgumentException("The batch mask is zero everywhere: there is nothing to fit.");
         var loss = (perElement * m).sum() / mSum;
-        var rmse = ((z - y).pow(2) * m).sum().div(mSum).sqrt();
-        return new Forwarded(winE, wrecE, woutE, xs, rAll, z, y, m, loss, rmse, alpha);
+        var rmse = ((z - y).square() * m).sum().div(mSum).sqrt();
+        return new Forwarded(winE, wrecE, woutE, xs, rAll, z, y, m, loss, rmse, alpha, decay);
     }
 
     Tensor Regularisers(Tensor? win, Tensor wrec, Tensor wout, Tensor rAll)
     {
-        var reg = zeros(1, _dtype).sum();
+        var reg = C(0);
         if (win is not null)
         {
-            if (_c.Lambda1In > 0) reg = reg + _c.Lambda1In * win.abs().mean();
-            if (_c.Lambda2In > 0) reg = reg + _c.Lambda2In * win.pow(2).mean();
+            if (_c.Lambda1In > 0) reg = reg + C(_c.Lambda1In) * win.abs().mean();
+            if (_c.Lambda2In > 0) reg = reg + C(_c.Lambda2In) * win.square().mean();
         }
-        if (_c.Lambda1Rec > 0) reg = reg + _c.Lambda1Rec * wrec.abs().mean();
-        if (_c.Lambda2Rec > 0) reg = reg + _c.Lambda2Rec * wrec.pow(2).mean();
-        if (_c.Lambda1Out > 0) reg = reg + _c.Lambda1Out * wout.abs().mean();
-        if (_c.Lambda2Out > 0) reg = reg + _c.Lambda2Out * wout.pow(2).mean();
-        if (_c.Lambda2R > 0) reg = reg + _c.Lambda2R * rAll.pow(2).mean();
+        if (_c.Lambda1Rec > 0) reg = reg + C(_c.Lambda1Rec) * wrec.abs().mean();
+        if (_c.Lambda2Rec > 0) reg = reg + C(_c.Lambda2Rec) * wrec.square().mean();
+        if (_c.Lambda1Out > 0) reg = reg + C(_c.Lambda1Out) * wout.abs().mean();
+        if (_c.Lambda2Out > 0) reg = reg + C(_c.Lambda2Out) * wout.square().mean();
+        if (_c.Lambda2R > 0) reg = reg + C(_c.Lambda2R) * rAll.square().mean();
         return reg;
     }
 
@@ -199,11 +205,11 @@ public sealed class TorchEngine : ITrainingEngine
         var xFixed = stack(f.Xs, 0).detach();
         var fp = HiddenDerivative(xFixed);
         var ad = f.Alpha * d;
-        var num = ((1 - f.Alpha) * d + ad.matmul(f.WrecE) * fp).pow(2).sum(-1);
-        var den = d.pow(2).sum(-1);
-        var valid = den.ge(_c.Bound).logical_and(den.gt(0));
+        var num = (f.Decay * d + ad.matmul(f.WrecE) * fp).square().sum(-1);
+        var den = d.square().sum(-1);
+        var valid = den.ge(C(_c.Bound)).logical_and(den.gt(C(0)));
         var ratio = where(valid, num / where(valid, den, ones_like(den)), ones_like(num));
-        var omegaT = (ratio - 1).pow(2);
+        var omegaT = (ratio - C(1)).square();
         var count = valid.to_type(_dtype).mean(new long[] { 1 }).sum();
         double omegaValue = 0, countValue = Scalar(count) / batch.Time;
         Tensor? omegaGrad = null;
@@ -217,7 +223,7 @@ public sealed class TorchEngine : ITrainingEngine
         Tensor G(int i) => grads[i].IsInvalid ? zeros_like(leaves[i]) : grads[i];
         int k = win is null ? 0 : 1;
         var gWrec = G(k);
-        if (omegaGrad is not null && !omegaGrad.IsInvalid) gWrec = gWrec + _c.LambdaOmega * omegaGrad;
+        if (omegaGrad is not null && !omegaGrad.IsInvalid) gWrec = gWrec + C(_c.LambdaOmega) * omegaGrad;
         var result = NetworkParameters.Zeros(_c.Nin, _c.N, _c.Nout);
         if (win is not null) Floats(G(0)).CopyTo(result.Win!.Data, 0);
         Floats(gWrec).CopyTo(result.Wrec.Data, 0);

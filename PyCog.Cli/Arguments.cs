@@ -1,0 +1,52 @@
+namespace PyCog.Cli;
+
+/// <summary>A command-line usage error: printed with the usage and exit code 2.</summary>
+sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Minimal option parsing: positional words, <c>--name value</c> options and repeatable ones.</summary>
+sealed class Arguments
+{
+    readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
+    public List<string> Positional { get; } = new();
+
+    public Arguments(IEnumerable<string> args, IReadOnlySet<string> valued, IReadOnlySet<string> flags)
+    {
+        var list = args.ToList();
+        for (int i = 0; i < list.Count; i++)
+        {
+            string a = list[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal)) { Positional.Add(a); continue; }
+            string name = a, value;
+            int eq = a.IndexOf('=');
+            if (eq > 0 && valued.Contains(a[..eq])) { name = a[..eq]; value = a[(eq + 1)..]; }
+            else if (flags.Contains(a)) value = "true";
+            else if (valued.Contains(a))
+            {
+                if (i + 1 >= list.Count) throw new UsageException($"Option {a} needs a value.");
+                value = list[++i];
+            }
+            else throw new UsageException($"Unknown option '{a}'. Options here: {string.Join(", ", valued.Concat(flags).Order())}.");
+            if (!_options.TryGetValue(name, out var values)) _options[name] = values = new List<string>();
+            values.Add(value);
+        }
+    }
+
+    public string? Get(string name) => _options.TryGetValue(name, out var v) ? v[^1] : null;
+    public IReadOnlyList<string> All(string name) => _options.TryGetValue(name, out var v) ? v : Array.Empty<string>();
+    public bool Has(string name) => _options.ContainsKey(name);
+
+    public long? Long(string name)
+    {
+        var s = Get(name);
+        if (s is null) return null;
+        return long.TryParse(s, out long v) ? v : throw new UsageException($"{name} expects an integer, got '{s}'.");
+    }
+
+    public double? Double(string name)
+    {
+        var s = Get(name);
+        if (s is null) return null;
+        return double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
+            ? v : throw new UsageException($"{name} expects a number, got '{s}'.");
+    }
+}

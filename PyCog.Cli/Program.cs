@@ -1,0 +1,76 @@
+using PyCog.Cli;
+using PyCog.IO;
+using PyCog.Network;
+using PyCog.Tasks;
+using Spectre.Console;
+
+const string Usage = """
+usage: pycog <command> [options]
+
+commands:
+  train <task> [--seed N] [--engine fused|torch] [--out FILE] [--summary FILE.json] [--set name=value ...]
+                                 train a network (resumes when --out holds an unfinished run)
+  info <FILE>                    describe a trained network or checkpoint file
+  tasks                          list the tasks
+  bench [--json FILE] [--steps N] time one training step of each engine side by side
+""";
+
+try
+{
+    if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+    {
+        Console.WriteLine(Usage);
+        return args.Length == 0 ? 2 : 0;
+    }
+    var rest = args.Skip(1);
+    return args[0] switch
+    {
+        "train" => TrainCommand.Run(new Arguments(rest, new HashSet<string> { "--seed", "--engine", "--out", "--summary", "--set" }, new HashSet<string>())),
+        "info" => InfoCommand.Run(new Arguments(rest, new HashSet<string>(), new HashSet<string>())),
+        "tasks" => TasksCommand.Run(),
+        "bench" => BenchCommand.Run(new Arguments(rest, new HashSet<string> { "--json", "--steps" }, new HashSet<string>())),
+        _ => throw new UsageException($"Unknown command '{args[0]}'."),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"pycog: {e.Message}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+catch (KeyNotFoundException e) when (e.Message.StartsWith("Unknown task", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"pycog: {e.Message}");
+    return 2;
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine($"pycog: invalid parameter {e.Message}");
+    return 2;
+}
+catch (NetworkFileException e)
+{
+    Console.Error.WriteLine($"pycog: {e.Message}");
+    return 1;
+}
+catch (Exception e) when (e is TaskException or InvalidOperationException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"pycog: {e.Message}");
+    return 1;
+}
+
+static class TasksCommand
+{
+    public static int Run()
+    {
+        var table = new Table().AddColumns("task", "Nin/N/Nout", "conditions", "criterion", "description");
+        foreach (var name in TaskRegistry.Names)
+        {
+            var t = TaskRegistry.Create(name);
+            var c = t.Network;
+            table.AddRow(Markup.Escape(name), $"{c.Nin}/{c.N}/{c.Nout}", t.Conditions.ToString(), Markup.Escape(t.Criterion), Markup.Escape(t.Description));
+        }
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}

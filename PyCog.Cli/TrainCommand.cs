@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using PyCog.IO;
+using PyCog.Network;
+using PyCog.Tasks;
+using PyCog.Training;
+using Spectre.Console;
+
+namespace PyCog.Cli;
+
+/// <summary><c>pycog train</c>: trains a task with a live progress display and optional JSON summary.</summary>
+static class TrainCommand
+{
+    public static int Run(Arguments a)
+    {
+        if (a.Positional.Count != 1) throw new UsageException("train needs exactly one task name.");
+        string taskName = a.Positional[0];
+        if (!TaskRegistry.Contains(taskName))
+            throw new UsageException($"Unknown task '{taskName}'. Known tasks: {string.Join(", ", TaskRegistry.Names)}.");
+        var task = TaskRegistry.Create(taskName);
+        string engine = (a.Get("--engine") ?? "fused").ToLowerInvariant();
+        if (!Engines.Names.Contains(engine)) throw new UsageException($"Unknown engine '{engine}'. Engines: {string.Join(", ", Engines.Names)}.");
+        var config = ParameterTable.Apply(task.Network, a.All("--set"));
+        if (a.Long("--seed") is long seed) config = config with { Seed = seed };
+        string output = a.Get("--out") ?? Path.Combine("runs", $"{task.Name}-seed{config.Seed}-{engine}.npz");
+
+        bool resuming = File.Exists(output);
+        AnsiConsole.MarkupLine(resuming
+            ? $"[bold]pycog train[/] {Markup.Escape(task.Name)}: resuming from [blue]{Markup.Escape(output)}[/] with the {engine} engine"
+            : $"[bold]pycog train[/] {Markup.Escape(task.Name)} (seed {config.Seed}, {engine} engine) -> [blue]{Markup.Escape(output)}[/]");
+        if (!resuming)
+        {
+            var c = config.Resolve();
+            AnsiConsole.MarkupLine($"  Nin/N/Nout {c.Nin}/{c.N}/{c.Nout}, dt {c.EffectiveDt} ms, tau {c.Tau} ms, var_rec {c.VarRec}, n_gradient {c.NGradient}, checkfreq {c.CheckFreq}, criterion: {Markup.Escape(task.Criterion)}");
+        }
+
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+            AnsiConsole.MarkupLine("[yellow]Stopping after this step; the checkpoint will hold everything to resume.[/]");
+        };
+        Console.CancelKeyPress += onCancel;
+        var display = new ProgressDisplay();
+        var trainer = new Trainer(task, config)
+        {
+            Engine = engine,
+            CheckpointPath = output,
+            Progress = display,
+            Warning = w => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}"),
+            Notes = new Dictionary<string, string> { ["command"] = "pycog train " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)) },
+        };
+        TrainingResult result;
+        try { result = trainer.Train(cts.Token); }
+        finally { Console.CancelKeyPress -= onCancel; }
+
+        string perf = result.Performance is double p ? $"{p:F1}%" : "n/a";
+        AnsiConsole.MarkupLine(result.Termination switch
+        {
+            Termination.Criterion => $"[green]Criterion met[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: performance {perf}, RMSE {result.Rmse:F4}.",
+            Termination.MinError => $"[green]Reached min_error[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: RMSE {result.Rmse:F4}.",
+            Termination.Cancelled => $"[yellow]Stopped[/] after {result.TrialsSeen:N0} trials; run the same command to resume.",
+            _ => $"[yellow]Stopped ({result.Termination})[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s without meeting the criterion: performance {perf}, RMSE {result.Rmse:F4}.",
+        });
+        AnsiConsole.MarkupLine($"Trained network: [blue]{Markup.Escape(output)}[/]");
+
+        if (a.Get("--summary") is string summaryPath)
+        {
+            var summary = new Dictionary<string, object?>
+            {
+                ["task"] = task.Name,
+                ["seed"] = result.Run.Config.Seed,
+                ["engine"] = engine,
+                ["reached"] = result.CriterionReached,
+                ["termination"] = result.Termination.ToString(),
+                ["trials"] = result.TrialsSeen,
+                ["seconds"] = Math.Round(result.Seconds, 3),
+                ["performance"] = result.Performance,
+                ["rmse"] = double.IsFinite(result.Rmse) ? result.Rmse : null,
+                ["file"] = output,
+            };
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(summaryPath));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            File.WriteAllText(summaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        }
+        return result.Termination == Termination.Cancelled ? 130 : 0;
+    }
+
+    /// <summary>Shows each validation as it happens: a table row on a terminal, a plain line elsewhere.</summary>
+    sealed class ProgressDisplay : IProgress<TrainingProgress>
+    {
+        bool _header;
+
+        public void Report(TrainingProgress p)
+        {
+            if (!_header)
+            {
+                AnsiConsole.MarkupLine("[bold]{0,10} {1,10} {2,10} {3,9} {4,7} {5,10} {6,8} {7,6} {8,9}[/]",
+                    "trials", "val. cost", "RMSE", "perf.", "best?", "best cost", "Omega", "rho", "elapsed");
+                _header = true;
+            }
+            string perf = p.Performance is double v ? v.ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a";
+            string omega = p.Omega is double o ? o.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
+            string rho = double.IsNaN(p.SpectralRadius) ? "n/a" : p.SpectralRadius.ToString("F3", CultureInfo.InvariantCulture);
+            string line = string.Format(CultureInfo.InvariantCulture, "{0,10:N0} {1,10:F6} {2,10:F6} {3,9} {4,7} {5,10:F6} {6,8} {7,6} {8,9}",
+                p.TrialsSeen, p.ValidationCost, p.Rmse, perf, p.IsNewBest ? "new" : "", p.BestCost, omega, rho, $"{p.Elapsed.TotalSeconds:F1}s");
+            AnsiConsole.MarkupLine(p.IsNewBest ? $"[green]{Markup.Escape(line)}[/]" : Markup.Escape(line));
+        }
+    }
+}
