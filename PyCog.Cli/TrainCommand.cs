@@ -96,8 +96,8 @@ static class TrainCommand
         {
             if (!_header)
             {
-                AnsiConsole.MarkupLine("[bold]{0,10} {1,10} {2,10} {3,9} {4,7} {5,10} {6,8} {7,6} {8,9}[/]",
-                    "trials", "val. cost", "RMSE", "perf.", "best?", "best cost", "Omega", "rho", "elapsed");
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,10} {1,10} {2,10} {3,9} {4,7} {5,10} {6,8} {7,6} {8,9}",
+                    "trials", "val. cost", "RMSE", "perf.", "best?", "best cost", "Omega", "rho", "elapsed"));
                 _header = true;
             }
             string perf = p.Performance is double v ? v.ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a";
@@ -105,7 +105,9 @@ static class TrainCommand
             string rho = double.IsNaN(p.SpectralRadius) ? "n/a" : p.SpectralRadius.ToString("F3", CultureInfo.InvariantCulture);
             string line = string.Format(CultureInfo.InvariantCulture, "{0,10:N0} {1,10:F6} {2,10:F6} {3,9} {4,7} {5,10:F6} {6,8} {7,6} {8,9}",
                 p.TrialsSeen, p.ValidationCost, p.Rmse, perf, p.IsNewBest ? "new" : "", p.BestCost, omega, rho, $"{p.Elapsed.TotalSeconds:F1}s");
-            AnsiConsole.MarkupLine(p.IsNewBest ? $"[green]{Markup.Escape(line)}[/]" : Markup.Escape(line));
+            // Plain lines (no wrapping at the console width when redirected); colour only on a terminal.
+            if (p.IsNewBest && AnsiConsole.Profile.Capabilities.Ansi && !Console.IsOutputRedirected) AnsiConsole.MarkupLine($"[green]{Markup.Escape(line)}[/]");
+            else Console.WriteLine(line);
         }
     }
 }

@@ -1,0 +1,139 @@
+using System.IO.Compression;
+using PyCog.IO;
+using PyCog.Network;
+using PyCog.Tasks;
+using PyCog.Training;
+using Xunit;
+
+namespace PyCog.Tests.IO;
+
+public class NetworkFileTests
+{
+    static string TempFile() => Path.Combine(Path.GetTempPath(), $"pycog-test-{Guid.NewGuid():N}.npz");
+
+    static string TrainedFile()
+    {
+        var task = RandomDotMotion.Fixed();
+        string path = TempFile();
+        new Trainer(task, task.Network with { NGradient = 4, NValidation = 11, CheckFreq = 5, MaxIter = 10, Lambda2R = 0.25 }) { CheckpointPath = path }.Train();
+        return path;
+    }
+
+    [Fact]
+    public void NpyRoundTripsAndHasNumpysHeaderLayout()
+    {
+        using var ms = new MemoryStream();
+        Npy.Write(ms, new float[] { 1.5f, -2, 3, 4, 5, 6 }, 2, 3);
+        var bytes = ms.ToArray();
+        Assert.Equal(0x93, bytes[0]);
+        Assert.Equal("NUMPY", System.Text.Encoding.ASCII.GetString(bytes, 1, 5));
+        int headerLen = BitConverter.ToUInt16(bytes, 8);
+        Assert.Equal(0, (10 + headerLen) % 64);
+        Assert.Equal((byte)'\n', bytes[10 + headerLen - 1]);
+        ms.Position = 0;
+        var a = Npy.Read(ms, "x");
+        Assert.Equal([2, 3], a.Shape);
+        Assert.Equal("<f4", a.Dtype);
+        Assert.Equal([1.5, -2, 3, 4, 5, 6], a.Values);
+    }
+
+    [Fact]
+    public void ATrainedNetworkRoundTrips()
+    {
+        string path = TrainedFile();
+        try
+        {
+            var run = NetworkFile.Load(path);
+            Assert.Equal("rdm_fixed", run.Task);
+            Assert.Equal("finished", run.Status);
+            Assert.Equal(0.25, run.Config.Lambda2R);
+            Assert.Equal(ParameterTable.Describe(run.Config), ParameterTable.Describe(NetworkFile.Load(path).Config));
+            Assert.Equal(RandomDotMotion.Fixed().Network.Ei, run.Config.Ei);
+            Assert.Equal(RandomDotMotion.Fixed().Network.Cin!.Plastic.Data, run.Config.Cin!.Plastic.Data);
+            string copy = TempFile();
+            NetworkFile.Save(copy, run);
+            var again = NetworkFile.Load(copy);
+            Assert.Equal(run.Best.Wrec.Data, again.Best.Wrec.Data);
+            Assert.Equal(run.Current.X0, again.Current.X0);
+            Assert.Equal(run.History, again.History);
+            Assert.Equal(run.GradientRng, again.GradientRng);
+            File.Delete(copy);
+            // the effective weights stored for Python users are those of the best parameters
+            using var zip = ZipFile.OpenRead(path);
+            using var s = zip.GetEntry("Wrec.npy")!.Open();
+            Assert.Equal(run.BestEffective().Wrec.Data.Select(v => (double)v), Npy.Read(s, "Wrec").Values);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void ATruncatedFileIsRejectedWithAClearError()
+    {
+        string path = TrainedFile();
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+            var e = Assert.Throws<NetworkFileException>(() => NetworkFile.Load(path));
+            Assert.Contains("corrupt or truncated", e.Message);
+            Assert.Contains(path, e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void AFileThatIsNotAZipIsRejected()
+    {
+        string path = TempFile();
+        File.WriteAllText(path, "not a network");
+        try { Assert.Contains("corrupt or truncated", Assert.Throws<NetworkFileException>(() => NetworkFile.Load(path)).Message); }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void AWrongVersionIsRejectedNamingTheVersion()
+    {
+        string path = TrainedFile();
+        try
+        {
+            using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+            {
+                var entry = zip.GetEntry("metadata.json")!;
+                string text;
+                using (var r = new StreamReader(entry.Open())) text = r.ReadToEnd();
+                entry.Delete();
+                using var w = new StreamWriter(zip.CreateEntry("metadata.json").Open());
+                w.Write(text.Replace("\"format_version\": 1", "\"format_version\": 99"));
+            }
+            var e = Assert.Throws<NetworkFileException>(() => NetworkFile.Load(path));
+            Assert.Contains("version 99", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void AMissingOrMisshapenArrayIsNamed()
+    {
+        string path = TrainedFile();
+        try
+        {
+            using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+            {
+                zip.GetEntry("current_Wrec.npy")!.Delete();
+                using var s = zip.CreateEntry("current_Wrec.npy").Open();
+                Npy.Write(s, new float[6], 2, 3);
+            }
+            var e = Assert.Throws<NetworkFileException>(() => NetworkFile.Load(path));
+            Assert.Contains("current_Wrec", e.Message);
+            Assert.Contains("expected (100, 100)", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void AMissingFileIsReported()
+    {
+        var e = Assert.Throws<NetworkFileException>(() => NetworkFile.Load("/nonexistent/net.npz"));
+        Assert.Contains("no such file", e.Message);
+    }
+}

@@ -1,0 +1,85 @@
+using PyCog.Numerics;
+using Xunit;
+
+namespace PyCog.Tests.Training;
+
+/// <summary>The SIMD matrix kernel against a plain triple loop, including strided (transposed) A and row remainders.</summary>
+public unsafe class KernelTests
+{
+    [Theory]
+    [InlineData(1, 1, 16, false)]
+    [InlineData(7, 13, 32, false)]
+    [InlineData(20, 100, 112, true)]
+    [InlineData(70, 300, 48, true)]
+    [InlineData(5, 600, 16, false)]
+    public void GemmMatchesAPlainLoop(int m, int k, int cols, bool transposedA)
+    {
+        var rng = new Rng(m * 1000 + k);
+        var a = Enumerable.Range(0, m * k).Select(i => i % 7 == 0 ? 0f : (float)rng.NextGaussian()).ToArray(); // some zeros exercise the skip
+        var b = Enumerable.Range(0, k * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var c = Enumerable.Range(0, m * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var expected = new double[m * cols];
+        int sm = transposedA ? 1 : k, sk = transposedA ? m : 1;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < cols; j++)
+            {
+                double s = c[i * cols + j];
+                for (int kk = 0; kk < k; kk++) s += (double)a[i * sm + kk * sk] * b[kk * cols + j];
+                expected[i * cols + j] = s;
+            }
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            Gemm.Multiply(m, k, cols, pa, sm, sk, pb, cols, pc, cols, accumulate: true);
+        }
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-6 * (1 + Math.Abs(expected[i])) * Math.Sqrt(k) * 4, $"element {i}: {c[i]} vs {expected[i]}");
+    }
+
+    [Fact]
+    public void ParallelProductEqualsTheSerialOneBitForBit()
+    {
+        var rng = new Rng(9);
+        int m = 300, k = 400, cols = 128;
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var b = Enumerable.Range(0, k * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var c1 = new float[m * cols];
+        var c2 = new float[m * cols];
+        fixed (float* pa = a, pb = b, p1 = c1, p2 = c2)
+        {
+            Gemm.Multiply(m, k, cols, pa, k, 1, pb, cols, p1, cols, false);
+            Gemm.MultiplyParallel(m, k, cols, pa, k, 1, pb, cols, p2, cols, false, threads: 2);
+        }
+        Assert.Equal(c1, c2);
+    }
+
+    [Fact]
+    public void ColumnCountMustBePadded()
+    {
+        Assert.Throws<ArgumentException>(() => { fixed (float* p = new float[16]) Gemm.Multiply(1, 1, 10, p, 1, 1, p, 10, p, 10, false); });
+    }
+}
+
+public class RngTests
+{
+    [Fact]
+    public void StateRoundTripContinuesTheSameStream()
+    {
+        var a = new Rng(42);
+        for (int i = 0; i < 11; i++) a.NextGaussian(); // leaves a cached spare
+        var b = Rng.FromState(a.GetState());
+        for (int i = 0; i < 100; i++) Assert.Equal(a.NextGaussian(), b.NextGaussian());
+        Assert.Equal(a.NextUInt64(), b.NextUInt64());
+    }
+
+    [Fact]
+    public void GaussianAndGammaHaveTheRightMoments()
+    {
+        var rng = new Rng(1);
+        var g = Enumerable.Range(0, 200_000).Select(_ => rng.NextGaussian()).ToArray();
+        Assert.Equal(0, g.Average(), 2);
+        Assert.InRange(g.Select(v => v * v).Average(), 0.985, 1.015);
+        var gamma = Enumerable.Range(0, 200_000).Select(_ => rng.Gamma(2, 0.05)).ToArray();
+        Assert.Equal(0.1, gamma.Average(), 3);
+        Assert.Equal(2 * 0.05 * 0.05, gamma.Select(v => (v - 0.1) * (v - 0.1)).Average(), 4);
+    }
+}
