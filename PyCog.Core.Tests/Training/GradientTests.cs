@@ -161,10 +161,34 @@ public class GradientTests
         var p = Fixtures.Parameters(config);
         var batch = Fixtures.RandomBatch(config);
         using var viaRegulariser = new TorchEngine(config with { Lambda2R = 0.5 }, torch.ScalarType.Float64);
-        using var viaExtension = new TorchEngine(config, torch.ScalarType.Float64) { ExtraLoss = graph => graph.R.square().mean() * torch.tensor(0.5, torch.ScalarType.Float64) };
+        using var viaExtension = new TorchEngine(config, torch.ScalarType.Float64) { ExtraLoss = graph => (graph.R * graph.R).mean() * torch.tensor(0.5, torch.ScalarType.Float64) };
         var a = viaRegulariser.ComputeGradient(p, batch);
         var b = viaExtension.ComputeGradient(p, batch);
         Assert.Equal(a.Cost, b.Cost, 10);
         Assert.True(Fixtures.RelativeError(b.Gradient.Wrec.Data, a.Gradient.Wrec.Data) < 1e-6);
+    }
+}
+
+/// <summary>
+/// Regression: TorchSharp passes implicitly created Scalars (tensor + tensor, square()) to libtorch
+/// without keeping them alive, so a garbage collection during a step could free one mid-call.
+/// </summary>
+public class TorchEngineLifetimeTests
+{
+    [Fact]
+    public void TorchStepsSurviveConstantGarbageCollection()
+    {
+        var task = PyCog.Tasks.RandomDotMotion.Fixed();
+        var (p, config) = NetworkInitializer.Initialize(task.Network with { Lambda2R = 0.1, Lambda2Rec = 0.1 });
+        var batch = new Dataset(task, config, PyCog.Tasks.TrialKind.Gradient, 4, 11).Next();
+        using var engine = new TorchEngine(config);
+        bool stop = false;
+        var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); } });
+        collector.Start();
+        try
+        {
+            for (int i = 0; i < 120; i++) engine.ComputeGradient(p, batch);
+        }
+        finally { Volatile.Write(ref stop, true); collector.Join(); }
     }
 }

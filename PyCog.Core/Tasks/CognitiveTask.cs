@@ -22,6 +22,28 @@ public abstract class CognitiveTask
     /// <summary>Number of distinct conditions (validation cycles through them plus one catch trial).</summary>
     public virtual int Conditions => 0;
 
+    /// <summary>The condition grid (empty for tasks without discrete conditions).</summary>
+    public virtual IReadOnlyList<ConditionAxis> ConditionAxes => [];
+
+    /// <summary>Names a request may fix (pycog's params keys, for example coh, in_out, catch).</summary>
+    public virtual IReadOnlyList<string> FixedKeys => ConditionAxes.Select(a => a.Name).ToList();
+
+    /// <summary>
+    /// Rejects fixed values this task does not know, listing the valid keys or values.
+    /// </summary>
+    public void ValidateFixed(TrialRequest request)
+    {
+        foreach (var (key, value) in request.Fixed)
+        {
+            if (!FixedKeys.Contains(key))
+                throw new ArgumentException(FixedKeys.Count == 0
+                    ? $"Task '{Name}' has no condition values to fix (got {key}={value})."
+                    : $"'{key}' is not a condition of task '{Name}'; valid keys: {string.Join(", ", FixedKeys)}.");
+            if (key == "catch") request.Get("catch", false);
+            else ConditionAxes.FirstOrDefault(a => a.Name == key)?.Parse(value);
+        }
+    }
+
     /// <summary>Generates one trial at time step <paramref name="dt"/> (pycog's <c>generate_trial(rng, dt, params)</c>).</summary>
     public abstract Trial GenerateTrial(Rng rng, double dt, TrialRequest request);
 

@@ -5,35 +5,54 @@ namespace PyCog.Tasks;
 
 /// <summary>
 /// Perceptual decision making, loosely after the random-dot motion discrimination task
-/// (Roitman and Shadlen, J Neurosci 2002): two inputs carry evidence for two choices, scaled
-/// by the signed coherence; after the stimulus the output of the correct choice rises to
-/// <c>hi</c> while the other stays at <c>lo</c>. Song, Yang and Wang (2016), Fig. 2.
-/// One parameterised definition serves the paper's variants (pycog copied the file per variant).
+/// (Roitman and Shadlen, J Neurosci 2002): two inputs carry evidence for two choices, scaled by
+/// the signed coherence; the output of the correct choice rises to <c>hi</c> while the other
+/// stays at <c>lo</c>. Song, Yang and Wang (2016), Figs. 2 and 3. One parameterised definition
+/// serves the paper's five variants (pycog kept five copies of the file):
+/// <list type="bullet">
+/// <item><c>rdm_fixed</c>: fixed 800 ms stimulus, structured connectivity (Fig. 2, Fig. 3 "structured").</item>
+/// <item><c>rdm_dense</c>: the same trials, dense E/I connectivity, outputs read from E units (Fig. 3 "dense").</item>
+/// <item><c>rdm_nodale</c>: the same trials, no Dale's law (Fig. 3 "no Dale").</item>
+/// <item><c>rdm_varstim</c>: stimulus duration from a truncated exponential (mean 330, [80, 1500) ms), a start cue (Kiani, Hanks and Shadlen 2008).</item>
+/// <item><c>rdm_rt</c>: reaction-time version: the decision may start 300 ms into the stimulus, hi = 1.2, catch 5/11.</item>
+/// </list>
 /// </summary>
-public sealed class RandomDotMotion : CognitiveTask
+public sealed class RandomDotMotion : TwoAlternativeTask
 {
+    /// <summary>The variants of the paper.</summary>
+    public enum Variant
+    {
+        /// <summary>rdm_fixed.</summary>
+        Fixed,
+        /// <summary>rdm_dense.</summary>
+        Dense,
+        /// <summary>rdm_nodale.</summary>
+        NoDale,
+        /// <summary>rdm_varstim.</summary>
+        VariableStimulus,
+        /// <summary>rdm_rt.</summary>
+        ReactionTime,
+    }
+
     /// <summary>Coherences, percent.</summary>
     public static readonly int[] Cohs = [1, 2, 4, 8, 16];
     /// <summary>+1: evidence for choice 0; -1: for choice 1.</summary>
     public static readonly int[] InOuts = [1, -1];
     /// <summary>Input gain per percent coherence.</summary>
     public const double Scale = 3.2;
-    /// <summary>Target of the chosen output during the decision epoch.</summary>
-    public double Hi { get; } = 1;
-    /// <summary>Target of every output at rest.</summary>
-    public const double Lo = 0.2;
-    /// <summary>Percent correct that training must exceed (mean of the last five validations).</summary>
-    public const double TargetPerformance = 85;
+    /// <summary>Index of the start-cue input (varstim and rt).</summary>
+    public const int StartCue = 2;
+    /// <summary>Reaction-time version: time from stimulus onset after which the decision counts, ms.</summary>
+    public const double NoReward = 300;
 
     readonly NetworkConfig _network;
 
-    RandomDotMotion(string name, NetworkConfig network) { Name = name; _network = network; }
+    /// <summary>Which variant this is.</summary>
+    public Variant Kind { get; }
 
-    /// <summary>
-    /// <c>rdm_fixed</c>: 2 inputs, 100 units (80 E / 20 I), 2 outputs; a fixed stimulus of 800 ms.
-    /// Structured connectivity: a quarter of the E units receive input 0 and project to output 0,
-    /// the next quarter receive input 1 and project to output 1, the rest are non-selective.
-    /// </summary>
+    RandomDotMotion(string name, Variant kind, NetworkConfig network) { Name = name; Kind = kind; _network = network; }
+
+    /// <summary><c>rdm_fixed</c>: a quarter of the E units receive input 0 and project to output 0, the next quarter input 1 / output 1, the rest are non-selective.</summary>
     public static RandomDotMotion Fixed()
     {
         const int nin = 2, n = 100, nout = 2;
@@ -59,34 +78,70 @@ public sealed class RandomDotMotion : CognitiveTask
         foreach (int i in excOut) Row(i, excOut.Concat(excNs), inh.Length);
         foreach (int i in excNs) Row(i, exc, inh.Length);
         foreach (int i in inh) Row(i, exc, inh.Length - 1);
-        for (int i = 0; i < n; i++)
-        {
-            double norm = Math.Sqrt(crec.Row(i).ToArray().Sum(v => (double)v * v));
-            for (int j = 0; j < n; j++) crec[i, j] = (float)(crec[i, j] / norm);
-        }
+        NormaliseRows(crec);
 
         var cout = new Matrix(nout, n);
         foreach (int j in excIn) cout[0, j] = 1;
         foreach (int j in excOut) cout[1, j] = 1;
 
-        return new RandomDotMotion("rdm_fixed", new NetworkConfig
+        return new RandomDotMotion("rdm_fixed", Variant.Fixed, Common(nin) with
         {
-            Nin = nin, N = n, Nout = nout, Ei = ei,
-            Cin = new Connectivity(cin), Crec = new Connectivity(crec), Cout = new Connectivity(cout),
-            NValidation = 100 * (Cohs.Length * InOuts.Length + 1),
+            Ei = ei, Cin = new Connectivity(cin), Crec = new Connectivity(crec), Cout = new Connectivity(cout),
         });
+    }
+
+    /// <summary><c>rdm_dense</c>: default (dense, balanced) E/I recurrence, every E unit read out.</summary>
+    public static RandomDotMotion Dense() => new("rdm_dense", Variant.Dense, Common(2) with { Ei = Connectivity.GenerateEi(100), Cout = ExcitatoryReadout(100, 2) });
+
+    /// <summary><c>rdm_nodale</c>: no E/I constraint and no masks.</summary>
+    public static RandomDotMotion NoDale() => new("rdm_nodale", Variant.NoDale, Common(2));
+
+    /// <summary><c>rdm_varstim</c>: variable stimulus duration and a start cue.</summary>
+    public static RandomDotMotion VariableStimulus() =>
+        new("rdm_varstim", Variant.VariableStimulus, Common(3) with { Ei = Connectivity.GenerateEi(100), Cout = ExcitatoryReadout(100, 2) });
+
+    /// <summary><c>rdm_rt</c>: reaction-time version.</summary>
+    public static RandomDotMotion ReactionTime() =>
+        new("rdm_rt", Variant.ReactionTime, Common(3) with { Ei = Connectivity.GenerateEi(100), Cout = ExcitatoryReadout(100, 2) });
+
+    static NetworkConfig Common(int nin) => new() { Nin = nin, N = 100, Nout = 2, NValidation = 100 * (Cohs.Length * InOuts.Length + 1) };
+
+    internal static Connectivity ExcitatoryReadout(int n, int nout)
+    {
+        var ei = Connectivity.GenerateEi(n);
+        return new Connectivity(Matrix.FromFunction(nout, n, (o, j) => ei[j] > 0 ? 1 : 0));
+    }
+
+    internal static void NormaliseRows(Matrix c)
+    {
+        for (int i = 0; i < c.Rows; i++)
+        {
+            double norm = Math.Sqrt(c.Row(i).ToArray().Sum(v => (double)v * v));
+            if (norm > 0) for (int j = 0; j < c.Cols; j++) c[i, j] = (float)(c[i, j] / norm);
+        }
     }
 
     /// <inheritdoc/>
     public override string Name { get; }
     /// <inheritdoc/>
-    public override string Description => "Perceptual decision making (random-dot motion), fixed 800 ms stimulus; paper Fig. 2.";
+    public override string Description => Kind switch
+    {
+        Variant.Fixed => "Perceptual decision making (random dots), fixed stimulus, structured connectivity; Fig. 2.",
+        Variant.Dense => "Perceptual decision making, dense E/I connectivity; Fig. 3.",
+        Variant.NoDale => "Perceptual decision making without Dale's law; Fig. 3.",
+        Variant.VariableStimulus => "Perceptual decision making, variable stimulus duration (Kiani et al. 2008); Fig. 2.",
+        _ => "Perceptual decision making, reaction-time version; Fig. 2.",
+    };
     /// <inheritdoc/>
     public override NetworkConfig Network => _network;
     /// <inheritdoc/>
-    public override int Conditions => Cohs.Length * InOuts.Length;
+    public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("coh", Cohs), ConditionAxis.Of("in_out", InOuts)];
     /// <inheritdoc/>
-    public override string Criterion => $"mean of last 5 validations > {TargetPerformance}% correct";
+    public override double Hi => Kind == Variant.ReactionTime ? 1.2 : 1;
+    /// <inheritdoc/>
+    public override double CatchProbability => (Kind == Variant.ReactionTime ? 5.0 : 1.0) / (Conditions + 1);
+    /// <inheritdoc/>
+    public override double TargetPerformance => 85;
 
     /// <summary>Input level for signed coherence c: (1 + 3.2 c / 100) / 2.</summary>
     public static double InputLevel(double signedCoh) => (1 + Scale * signedCoh / 100) / 2;
@@ -94,56 +149,32 @@ public sealed class RandomDotMotion : CognitiveTask
     /// <inheritdoc/>
     public override Trial GenerateTrial(Rng rng, double dt, TrialRequest request)
     {
-        bool isCatch;
-        int coh = 0, inOut = 0;
-        switch (request.Kind)
-        {
-            case TrialKind.Gradient:
-            case TrialKind.Test:
-                isCatch = request.Get("catch", rng.NextDouble() < 1.0 / (Conditions + 1));
-                if (!isCatch)
-                {
-                    coh = request.Get("coh", rng.Choice(Cohs));
-                    inOut = request.Get("in_out", rng.Choice(InOuts));
-                }
-                break;
-            case TrialKind.Validation:
-                int b = request.MinibatchIndex % (Conditions + 1);
-                isCatch = b == 0;
-                if (!isCatch)
-                {
-                    var k = TaskTools.UnravelFortran(b - 1, Cohs.Length, InOuts.Length);
-                    coh = Cohs[k[0]]; inOut = InOuts[k[1]];
-                }
-                break;
-            default: throw new ArgumentOutOfRangeException(nameof(request), "Unknown trial kind.");
-        }
-        if (!isCatch && !Cohs.Contains(coh)) throw new ArgumentException($"coh={coh} is not one of {string.Join(", ", Cohs)}.");
-        if (!isCatch && !InOuts.Contains(inOut)) throw new ArgumentException($"in_out={inOut} is not one of {string.Join(", ", InOuts)}.");
-
-        if (isCatch)
-        {
-            return new TrialBuilder(dt, new Epochs(2000), _network.Nin, _network.Nout, request)
-                .TargetEverywhere(Lo).MaskEverywhere().Build(TrialInfo.Catch);
-        }
-
-        double fixation = request.Kind == TrialKind.Test ? 300 : 100;
-        var epochs = Epochs.Sequence(("fixation", fixation), ("stimulus", 800), ("decision", 300));
+        var condition = SelectCondition(rng, request);
+        if (condition is null) return CatchTrial(dt, request);
+        int coh = (int)condition["coh"], inOut = (int)condition["in_out"];
         int choice = inOut > 0 ? 0 : 1;
-        var info = new TrialInfo(new Dictionary<string, object> { ["coh"] = coh, ["in_out"] = inOut, ["choice"] = choice }, choice);
-        return new TrialBuilder(dt, epochs, _network.Nin, _network.Nout, request)
+        bool test = request.Kind == TrialKind.Test;
+
+        Epochs epochs;
+        switch (Kind)
+        {
+            case Variant.ReactionTime:
+            {
+                double fixation = test ? 300 : 100, stimulus = test ? 1500 : 800, t = fixation + stimulus;
+                epochs = new Epochs(t, ("fixation", 0, fixation), ("stimulus", fixation, t), ("decision", fixation + NoReward, t));
+                break;
+            }
+            case Variant.VariableStimulus:
+                epochs = Epochs.Sequence(("fixation", test ? 500 : 100), ("stimulus", TaskTools.TruncatedExponential(rng, dt, 330, 80, 1500)), ("decision", 300));
+                break;
+            default:
+                epochs = Epochs.Sequence(("fixation", test ? 300 : 100), ("stimulus", 800), ("decision", 300));
+                break;
+        }
+        var b = new TrialBuilder(dt, epochs, _network.Nin, _network.Nout, request)
             .Input(choice, "stimulus", InputLevel(+coh))
-            .Input(1 - choice, "stimulus", InputLevel(-coh))
-            .Target(0, "fixation", Lo).Target(1, "fixation", Lo)
-            .Target(choice, "decision", Hi).Target(1 - choice, "decision", Lo)
-            .Mask("fixation", "decision")
-            .Build(info);
+            .Input(1 - choice, "stimulus", InputLevel(-coh));
+        if (Kind is Variant.VariableStimulus or Variant.ReactionTime) b.Input(StartCue, "stimulus", 1);
+        return DecisionTargets(b, choice).Build(Info(condition, choice));
     }
-
-    /// <inheritdoc/>
-    public override double? Performance(IReadOnlyList<Trial> trials, BatchOutputs z) => Tasks.Performance.TwoAfc(trials, z);
-
-    /// <inheritdoc/>
-    public override bool Terminate(IReadOnlyList<double> performanceHistory) =>
-        Tasks.Performance.MeanOfLastExceeds(performanceHistory, TargetPerformance);
 }

@@ -6,6 +6,16 @@ public static class TaskRegistry
     static readonly Dictionary<string, Func<CognitiveTask>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         ["rdm_fixed"] = RandomDotMotion.Fixed,
+        ["rdm_dense"] = RandomDotMotion.Dense,
+        ["rdm_nodale"] = RandomDotMotion.NoDale,
+        ["rdm_varstim"] = RandomDotMotion.VariableStimulus,
+        ["rdm_rt"] = RandomDotMotion.ReactionTime,
+        ["mante"] = ContextDependentIntegration.Mante,
+        ["mante_areas"] = ContextDependentIntegration.ManteAreas,
+        ["multisensory"] = () => new MultisensoryIntegration(),
+        ["romo"] = () => new WorkingMemory(),
+        ["lee"] = () => new SequenceGeneration(),
+        ["sinewave"] = () => new SineWave(),
     };
 
     /// <summary>Names of every registered task, sorted.</summary>

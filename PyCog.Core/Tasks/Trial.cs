@@ -21,13 +21,15 @@ public sealed class TrialInfo
     /// <summary>Correct choice (output index), or null for catch trials.</summary>
     public int? Choice { get; }
     /// <summary>True for a catch trial (no stimulus, no decision).</summary>
-    public bool IsCatch => Choice is null && Condition.Count == 0;
+    public bool IsCatch { get; }
 
-    /// <summary>Creates the info of a trial with a condition.</summary>
+    /// <summary>Creates the info of a trial with a condition (choice null for tasks without a choice).</summary>
     public TrialInfo(IReadOnlyDictionary<string, object> condition, int? choice) { Condition = condition; Choice = choice; }
 
+    TrialInfo() { Condition = new Dictionary<string, object>(); IsCatch = true; }
+
     /// <summary>The info of a catch trial.</summary>
-    public static TrialInfo Catch { get; } = new(new Dictionary<string, object>(), null);
+    public static TrialInfo Catch { get; } = new();
 }
 
 /// <summary>

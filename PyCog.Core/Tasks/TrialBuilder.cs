@@ -66,6 +66,14 @@ public sealed class TrialBuilder
         return this;
     }
 
+    /// <summary>Target of output <paramref name="channel"/> follows a function of time (ms) over the whole trial.</summary>
+    public TrialBuilder Target(int channel, Func<double, double> valueAtTime)
+    {
+        if (_outputs is null) return this;
+        for (int i = 0; i < _times.Length; i++) _outputs[i, channel] = (float)valueAtTime(_times[i]);
+        return this;
+    }
+
     /// <summary>Target of every output is <paramref name="value"/> at every time.</summary>
     public TrialBuilder TargetEverywhere(double value)
     {

@@ -64,16 +64,25 @@ public sealed class TorchEngine : ITrainingEngine
     // Constants are 0-dimensional tensors, never implicit Scalars: an implicitly converted Scalar can be
     // finalised while libtorch still reads it (seen as a sporadic 'toFloat' check failure under GC load).
     Tensor C(double v) => torch.tensor(v, _dtype);
+
+    // Tensor + and - pass an implicitly created Scalar alpha = 1 to libtorch without keeping it alive,
+    // so a garbage collection during the call can free it (seen as a sporadic 'toFloat' check failure
+    // after a few hundred steps). Every addition and subtraction here goes through a Scalar that lives
+    // as long as the engine.
+    readonly Scalar _one = 1.0, _minusOne = -1.0;
+    Tensor Add(Tensor a, Tensor b) => a.add(b, _one);
+    Tensor Sub(Tensor a, Tensor b) => a.add(b, _minusOne);
+    static Tensor Sq(Tensor a) => a.mul(a); // square() is pow(2) with another implicit Scalar
     Tensor Leaf(float[] data, params long[] dims) => T(data, dims).requires_grad_(true);
 
     Tensor Hidden(Tensor x) => _c.HiddenActivation switch
     {
         HiddenActivation.Rectify => x.relu(),
-        HiddenActivation.RectifyPower => x.relu().square(),
+        HiddenActivation.RectifyPower => Sq(x.relu()),
         HiddenActivation.Sigmoid => x.sigmoid(),
         HiddenActivation.Tanh => x.tanh(),
         HiddenActivation.Rtanh => x.relu().tanh(),
-        HiddenActivation.Softplus => nn.functional.softplus(x),
+        HiddenActivation.Softplus => Add(x.relu(), x.abs().neg().exp().log1p()),
         HiddenActivation.Linear => x.alias(),
         _ => throw new ArgumentOutOfRangeException(),
     };
@@ -82,9 +91,9 @@ public sealed class TorchEngine : ITrainingEngine
     {
         HiddenActivation.Rectify => x.gt(C(0)).to_type(_dtype),
         HiddenActivation.RectifyPower => x.relu() * C(2),
-        HiddenActivation.Sigmoid => x.sigmoid() * (C(1) - x.sigmoid()),
-        HiddenActivation.Tanh => C(1) - x.tanh().square(),
-        HiddenActivation.Rtanh => x.gt(C(0)).to_type(_dtype) * (C(1) - x.tanh().square()),
+        HiddenActivation.Sigmoid => x.sigmoid() * Sub(C(1), x.sigmoid()),
+        HiddenActivation.Tanh => Sub(C(1), Sq(x.tanh())),
+        HiddenActivation.Rtanh => x.gt(C(0)).to_type(_dtype) * Sub(C(1), Sq(x.tanh())),
         HiddenActivation.Softplus => x.sigmoid(),
         HiddenActivation.Linear => ones_like(x),
         _ => throw new ArgumentOutOfRangeException(),
@@ -92,7 +101,7 @@ public sealed class TorchEngine : ITrainingEngine
 
     Tensor Effective(Tensor w, Connectivity? c, bool withEi)
     {
-        if (c is not null) w = w * T(c.PlasticMask.Data, c.Rows, c.Cols) + T(c.Fixed.Data, c.Rows, c.Cols);
+        if (c is not null) w = Add(w * T(c.PlasticMask.Data, c.Rows, c.Cols), T(c.Fixed.Data, c.Rows, c.Cols));
         if (_c.Ei is null) return w;
         w = _c.EiPositiveFunc == PositiveFunction.Abs ? w.abs() : w.relu();
         return withEi ? w * T(_c.Ei.Select(e => (float)e).ToArray(), _c.N) : w;
@@ -113,22 +122,22 @@ public sealed class TorchEngine : ITrainingEngine
         var u = _c.Nin > 0 ? T(batch.Inputs, time, bsz, _c.Nin) : null;
         var noise = T(batch.RecurrentNoise, time, bsz, n);
         // Input drive and noise for every step at once; only the recurrence is sequential.
-        var drive = noise + brec;
-        if (u is not null) drive = drive + u.matmul(winE!.t());
+        var drive = Add(noise, brec);
+        if (u is not null) drive = Add(drive, u.matmul(winE!.t()));
         var x = x0.unsqueeze(0).expand(bsz, n);
         var r = Hidden(x);
         var wrecT = wrecE.t();
-        var decay = C(1) - alpha;
+        var decay = Sub(C(1), alpha);
         var xs = new List<Tensor>(time);
         var rs = new List<Tensor>(time);
         for (int t = 0; t < time; t++)
         {
-            x = decay * x + alpha * (r.mm(wrecT) + drive[t]);
+            x = Add(decay * x, alpha * Add(r.mm(wrecT), drive[t]));
             r = Hidden(x);
             xs.Add(x); rs.Add(r);
         }
         var rAll = stack(rs, 0);
-        var pre = rAll.matmul(woutE.t()) + bout;
+        var pre = Add(rAll.matmul(woutE.t()), bout);
         var z = _c.OutputActivation switch
         {
             OutputActivation.Linear => pre,
@@ -142,14 +151,14 @@ public sealed class TorchEngine : ITrainingEngine
         var one = C(1);
         var perElement = _c.OutputActivation switch
         {
-            OutputActivation.Linear => (z - y).square(),
-            OutputActivation.Sigmoid => -y * (z + eps).log() - (one - y) * (one - z + eps).log(),
-            _ => -y * (z + eps).log(),
+            OutputActivation.Linear => Sq(Sub(z, y)),
+            OutputActivation.Sigmoid => Sub(-y * Add(z, eps).log(), Sub(one, y) * Add(Sub(one, z), eps).log()),
+            _ => -y * Add(z, eps).log(),
         };
         var mSum = m.sum();
         if (mSum.to_type(ScalarType.Float64).item<double>() <= 0) throw new ArgumentException("The batch mask is zero everywhere: there is nothing to fit.");
         var loss = (perElement * m).sum() / mSum;
-        var rmse = ((z - y).square() * m).sum().div(mSum).sqrt();
+        var rmse = (Sq(Sub(z, y)) * m).sum().div(mSum).sqrt();
         return new Forwarded(winE, wrecE, woutE, xs, rAll, z, y, m, loss, rmse, alpha, decay);
     }
 
@@ -158,14 +167,14 @@ public sealed class TorchEngine : ITrainingEngine
         var reg = C(0);
         if (win is not null)
         {
-            if (_c.Lambda1In > 0) reg = reg + C(_c.Lambda1In) * win.abs().mean();
-            if (_c.Lambda2In > 0) reg = reg + C(_c.Lambda2In) * win.square().mean();
+            if (_c.Lambda1In > 0) reg = Add(reg, C(_c.Lambda1In) * win.abs().mean());
+            if (_c.Lambda2In > 0) reg = Add(reg, C(_c.Lambda2In) * Sq(win).mean());
         }
-        if (_c.Lambda1Rec > 0) reg = reg + C(_c.Lambda1Rec) * wrec.abs().mean();
-        if (_c.Lambda2Rec > 0) reg = reg + C(_c.Lambda2Rec) * wrec.square().mean();
-        if (_c.Lambda1Out > 0) reg = reg + C(_c.Lambda1Out) * wout.abs().mean();
-        if (_c.Lambda2Out > 0) reg = reg + C(_c.Lambda2Out) * wout.square().mean();
-        if (_c.Lambda2R > 0) reg = reg + C(_c.Lambda2R) * rAll.square().mean();
+        if (_c.Lambda1Rec > 0) reg = Add(reg, C(_c.Lambda1Rec) * wrec.abs().mean());
+        if (_c.Lambda2Rec > 0) reg = Add(reg, C(_c.Lambda2Rec) * Sq(wrec).mean());
+        if (_c.Lambda1Out > 0) reg = Add(reg, C(_c.Lambda1Out) * wout.abs().mean());
+        if (_c.Lambda2Out > 0) reg = Add(reg, C(_c.Lambda2Out) * Sq(wout).mean());
+        if (_c.Lambda2R > 0) reg = Add(reg, C(_c.Lambda2R) * Sq(rAll).mean());
         return reg;
     }
 
@@ -183,7 +192,7 @@ public sealed class TorchEngine : ITrainingEngine
         using var scope = NewDisposeScope();
         var (win, wrec, wout, brec, bout, x0) = Leaves(parameters);
         var f = Forward(win, wrec, wout, brec, bout, x0, batch);
-        var cost = f.Loss + Regularisers(win, wrec, wout, f.R);
+        var cost = Add(f.Loss, Regularisers(win, wrec, wout, f.R));
         if (ExtraLoss is not null)
         {
             var extra = ExtraLoss(new TorchGraph
@@ -191,7 +200,7 @@ public sealed class TorchEngine : ITrainingEngine
                 Config = _c, Win = f.WinE, Wrec = f.WrecE, Wout = f.WoutE, X = f.Xs, R = f.R, Z = f.Z, Targets = f.Y, Mask = f.M, Loss = f.Loss,
             });
             if (extra.numel() != 1) throw new InvalidOperationException($"ExtraLoss must return a scalar tensor, got shape [{string.Join(", ", extra.shape)}].");
-            cost = cost + extra.sum().to_type(_dtype);
+            cost = Add(cost, extra.sum().to_type(_dtype));
         }
 
         // d_t = dLoss/dx_t through time (pycog's Pascanu trick), loss only.
@@ -205,11 +214,11 @@ public sealed class TorchEngine : ITrainingEngine
         var xFixed = stack(f.Xs, 0).detach();
         var fp = HiddenDerivative(xFixed);
         var ad = f.Alpha * d;
-        var num = (f.Decay * d + ad.matmul(f.WrecE) * fp).square().sum(-1);
-        var den = d.square().sum(-1);
+        var num = Sq(Add(f.Decay * d, ad.matmul(f.WrecE) * fp)).sum(-1);
+        var den = Sq(d).sum(-1);
         var valid = den.ge(C(_c.Bound)).logical_and(den.gt(C(0)));
         var ratio = where(valid, num / where(valid, den, ones_like(den)), ones_like(num));
-        var omegaT = (ratio - C(1)).square();
+        var omegaT = Sq(Sub(ratio, C(1)));
         var count = valid.to_type(_dtype).mean(new long[] { 1 }).sum();
         double omegaValue = 0, countValue = Scalar(count) / batch.Time;
         Tensor? omegaGrad = null;
@@ -223,7 +232,7 @@ public sealed class TorchEngine : ITrainingEngine
         Tensor G(int i) => grads[i].IsInvalid ? zeros_like(leaves[i]) : grads[i];
         int k = win is null ? 0 : 1;
         var gWrec = G(k);
-        if (omegaGrad is not null && !omegaGrad.IsInvalid) gWrec = gWrec + C(_c.LambdaOmega) * omegaGrad;
+        if (omegaGrad is not null && !omegaGrad.IsInvalid) gWrec = Add(gWrec, C(_c.LambdaOmega) * omegaGrad);
         var result = NetworkParameters.Zeros(_c.Nin, _c.N, _c.Nout);
         if (win is not null) Floats(G(0)).CopyTo(result.Win!.Data, 0);
         Floats(gWrec).CopyTo(result.Wrec.Data, 0);
@@ -241,12 +250,12 @@ public sealed class TorchEngine : ITrainingEngine
         using var noGrad = no_grad();
         var (win, wrec, wout, brec, bout, x0) = Leaves(parameters);
         var f = Forward(win, wrec, wout, brec, bout, x0, batch);
-        var cost = f.Loss + Regularisers(win, wrec, wout, f.R);
+        var cost = Add(f.Loss, Regularisers(win, wrec, wout, f.R));
         return new Evaluation(Scalar(f.Loss), Scalar(cost), Scalar(f.Rmse), new BatchOutputs(batch.Time, batch.Trials, _c.Nout, Floats(f.Z)));
     }
 
     /// <inheritdoc/>
-    public void Dispose() { }
+    public void Dispose() { _one.Dispose(); _minusOne.Dispose(); }
 }
 
 /// <summary>Loads TorchSharp's native libraries once, turning a load failure into a clear message.</summary>
