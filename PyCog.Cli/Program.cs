@@ -12,6 +12,8 @@ commands:
                                  train a network (resumes when --out holds an unfinished run)
   info <FILE>                    describe a trained network or checkpoint file
   tasks                          list the tasks
+  trial <task> [--name gradient|validation|test] [--dt D] [--seed N] [--index B] [--set key=value ...]
+                                 print one generated trial as JSON
   bench [--json FILE] [--steps N] time one training step of each engine side by side
 """;
 
@@ -28,6 +30,7 @@ try
         "train" => TrainCommand.Run(new Arguments(rest, new HashSet<string> { "--seed", "--engine", "--out", "--summary", "--set" }, new HashSet<string>())),
         "info" => InfoCommand.Run(new Arguments(rest, new HashSet<string>(), new HashSet<string>())),
         "tasks" => TasksCommand.Run(),
+        "trial" => TrialCommand.Run(new Arguments(rest, new HashSet<string> { "--name", "--dt", "--seed", "--index", "--set" }, new HashSet<string>())),
         "bench" => BenchCommand.Run(new Arguments(rest, new HashSet<string> { "--json", "--steps" }, new HashSet<string>())),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
     };
@@ -63,13 +66,15 @@ static class TasksCommand
 {
     public static int Run()
     {
-        var table = new Table().AddColumns("task", "Nin/N/Nout", "conditions", "criterion", "description");
+        var table = new Table().AddColumns("task", "Nin/N/Nout", "conditions", "condition keys", "criterion", "description");
         foreach (var name in TaskRegistry.Names)
         {
             var t = TaskRegistry.Create(name);
             var c = t.Network;
-            table.AddRow(Markup.Escape(name), $"{c.Nin}/{c.N}/{c.Nout}", t.Conditions.ToString(), Markup.Escape(t.Criterion), Markup.Escape(t.Description));
+            table.AddRow(Markup.Escape(name), $"{c.Nin}/{c.N}/{c.Nout}", t.Conditions.ToString(), Markup.Escape(string.Join(", ", t.FixedKeys)),
+                Markup.Escape(t.Criterion), Markup.Escape(t.Description));
         }
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
         AnsiConsole.Write(table);
         return 0;
     }

@@ -33,6 +33,9 @@ public sealed class Connectivity
         }
     }
 
+    /// <summary>The plastic structure's value at (row, col): zero where the entry is not plastic.</summary>
+    public float this[int row, int col] => Plastic[row, col];
+
     /// <summary>Rows of the matrix.</summary>
     public int Rows => Plastic.Rows;
     /// <summary>Columns of the matrix.</summary>

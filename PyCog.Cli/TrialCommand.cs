@@ -1,0 +1,55 @@
+using System.Text.Json;
+using PyCog.Numerics;
+using PyCog.Tasks;
+
+namespace PyCog.Cli;
+
+/// <summary><c>pycog trial</c>: one generated trial as JSON, for inspecting a task.</summary>
+static class TrialCommand
+{
+    public static int Run(Arguments a)
+    {
+        if (a.Positional.Count != 1) throw new UsageException("trial needs exactly one task name.");
+        string name = a.Positional[0];
+        if (!TaskRegistry.Contains(name)) throw new UsageException($"Unknown task '{name}'. Known tasks: {string.Join(", ", TaskRegistry.Names)}.");
+        var task = TaskRegistry.Create(name);
+        var kind = (a.Get("--name") ?? "gradient").ToLowerInvariant() switch
+        {
+            "gradient" => TrialKind.Gradient,
+            "validation" => TrialKind.Validation,
+            "test" => TrialKind.Test,
+            var other => throw new UsageException($"--name must be gradient, validation or test, got '{other}'."),
+        };
+        double dt = a.Double("--dt") ?? task.Network.EffectiveDt;
+        if (!(dt > 0)) throw new UsageException($"--dt must be positive, got {dt}.");
+        long seed = a.Long("--seed") ?? 1;
+        int index = (int)(a.Long("--index") ?? 0);
+        if (index < 0) throw new UsageException("--index cannot be negative.");
+        var request = new TrialRequest { Kind = kind, MinibatchIndex = index };
+        foreach (var s in a.All("--set"))
+        {
+            int eq = s.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"--set expects key=value, got '{s}'.");
+            request = request.With(s[..eq].Trim(), s[(eq + 1)..].Trim());
+        }
+        try { task.ValidateFixed(request); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var trial = task.GenerateCheckedTrial(new Rng(seed), dt, request, task.Network);
+
+        var json = new Dictionary<string, object?>
+        {
+            ["task"] = task.Name,
+            ["name"] = kind.ToString().ToLowerInvariant(),
+            ["dt"] = dt,
+            ["T"] = trial.T,
+            ["t"] = trial.Times,
+            ["epochs"] = trial.Epochs.ToDictionary(e => e.Key, e => new[] { e.Value.Start, e.Value.End }),
+            ["inputs"] = trial.Inputs.ToJagged(),
+            ["outputs"] = trial.Outputs?.ToJagged(),
+            ["mask"] = trial.Mask?.ToJagged(),
+            ["info"] = trial.Info.IsCatch ? new Dictionary<string, object>() : trial.Info.Condition.ToDictionary(kv => kv.Key, kv => kv.Value is FrequencyPair f ? f.ToString() : kv.Value),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(json));
+        return 0;
+    }
+}
