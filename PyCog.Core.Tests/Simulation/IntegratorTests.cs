@@ -1,0 +1,158 @@
+using PyCog.Network;
+using PyCog.Numerics;
+using PyCog.Simulation;
+using PyCog.Tasks;
+using PyCog.Training;
+using Xunit;
+
+namespace PyCog.Tests.Simulation;
+
+public class IntegratorTests
+{
+    static (CognitiveTask Task, TrainedNetwork Net) Rdm(double threshold = 0)
+    {
+        var task = RandomDotMotion.Fixed();
+        var (p, config) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
+        return (task, TrainedNetwork.FromParameters(config, p, threshold, task.Name));
+    }
+
+    [Fact]
+    public void EqualsAPlainReferenceLoopWithTheSameRandomNumbers()
+    {
+        var (task, net) = Rdm();
+        var options = new SimulationOptions { Dt = 0.5 };
+        var integrator = new Integrator(net, options);
+        var request = new TrialRequest { Kind = TrialKind.Test }.With("catch", false).With("coh", 8).With("in_out", 1);
+        var sim = integrator.Run(task, request, seed: 5);
+
+        // Reproduce the documented draw order: trial, input noise (time x Nin), recurrent noise (time x N).
+        var c = net.Config;
+        var rng = new Rng(Integrator.TrialSeed(5, 0));
+        var trial = task.GenerateCheckedTrial(rng, 0.5, request, c);
+        int steps = trial.Length, n = c.N, nin = c.Nin;
+        var noiseIn = new float[steps * nin];
+        FastGaussian.Fill(rng, noiseIn);
+        var noiseRec = new float[steps * n];
+        FastGaussian.Fill(rng, noiseRec);
+        // A plain scalar loop in the integrator's precision (float): no SIMD, no batching, no blocking.
+        float sdIn = (float)Math.Sqrt(2 * c.TauIn / 0.5 * c.VarIn.Scalar), sdRec = (float)Math.Sqrt(c.Tau * 2 / 0.5 * c.VarRec.Scalar);
+        float alpha = (float)(0.5 / c.Tau);
+        var x = (float[])net.X0.Clone();
+        var r = x.Select(v => Math.Max(v, 0f)).ToArray();
+        double diff = 0, norm = 0;
+        for (int t = 1; t <= steps; t++)
+        {
+            var u = new float[nin];
+            for (int k = 0; k < nin; k++) u[k] = Math.Max(0f, (float)c.BaselineIn + trial.Inputs[t - 1, k] + sdIn * noiseIn[(t - 1) * nin + k]);
+            var next = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                float s = 0;
+                for (int k = 0; k < n; k++) s += net.Wrec[i, k] * r[k];
+                for (int k = 0; k < nin; k++) s += net.Win![i, k] * u[k];
+                s += net.Brec[i] + sdRec * noiseRec[(t - 1) * n + i];
+                next[i] = (1 - alpha) * x[i] + alpha * s;
+            }
+            x = next;
+            r = x.Select(v => Math.Max(v, 0f)).ToArray();
+            for (int i = 0; i < n; i++) { double d = sim.Rate(i, t) - r[i]; diff += d * d; norm += (double)r[i] * r[i]; }
+            for (int o = 0; o < c.Nout; o++)
+            {
+                float z = net.Bout[o];
+                for (int k = 0; k < n; k++) z += net.Wout[o, k] * r[k];
+                Assert.True(Math.Abs(sim.Output(o, t) - z) <= 1e-5 * (1 + Math.Abs(z)), $"z[{o}] at step {t}: {sim.Output(o, t)} vs {z}");
+            }
+        }
+        Assert.Equal(steps + 1, sim.Count);
+        Assert.True(Math.Sqrt(diff / norm) < 1e-6, $"relative error {Math.Sqrt(diff / norm):E2}");
+    }
+
+    [Fact]
+    public void WithoutNoiseAtTheTrainingDtItReproducesTheTrainingForwardPass()
+    {
+        var (task, net) = Rdm();
+        var c = net.Config;
+        var integrator = new Integrator(net, new SimulationOptions { Dt = 20, VarIn = 0.0, VarRec = 0.0 });
+        var request = new TrialRequest().With("catch", false).With("coh", 16).With("in_out", -1);
+        var sim = integrator.Run(task, request, seed: 1);
+        var trial = sim.Trial!;
+        int steps = trial.Length;
+        var inputs = trial.Inputs.Data.Select(v => (float)Math.Max(0, v + c.BaselineIn)).ToArray();
+        var batch = new Batch(steps, 1, c.Nin, c.N, c.Nout, inputs, new float[steps * c.N], trial.Outputs!.Data, trial.Mask!.Data);
+        var (p, _) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
+        using var engine = new FusedEngine(c);
+        var z = engine.Evaluate(p, batch).Outputs;
+        for (int t = 0; t < steps; t++)
+            for (int o = 0; o < c.Nout; o++)
+                Assert.Equal(z[0, t, o], sim.Output(o, t + 1), 5);
+    }
+
+    [Fact]
+    public void ManyTrialRunsDoNotDependOnThreadsOrBatchSize()
+    {
+        var (task, net) = Rdm();
+        var requests = Enumerable.Range(0, 37).Select(_ => new TrialRequest { Kind = TrialKind.Test }).ToList();
+        var a = new Integrator(net, new SimulationOptions { Dt = 2, Threads = 1, BatchSize = 1 }).Run(task, requests, 11);
+        var b = new Integrator(net, new SimulationOptions { Dt = 2, Threads = 2, BatchSize = 16 }).Run(task, requests, 11);
+        for (int i = 0; i < requests.Count; i++)
+        {
+            Assert.Equal(a[i].R, b[i].R);
+            Assert.Equal(a[i].Z, b[i].Z);
+            Assert.Equal(a[i].Info!.Condition.OrderBy(k => k.Key).Select(k => k.Value), b[i].Info!.Condition.OrderBy(k => k.Key).Select(k => k.Value));
+        }
+        Assert.Contains(a, s => !s.Trial!.Info.IsCatch);
+        Assert.Equal(37, a.Select(s => s.Trial!.Info.Condition.Count == 0 ? "catch" : string.Join(",", s.Trial!.Info.Condition.Values)).Count());
+    }
+
+    [Fact]
+    public void RecordsEveryKthStepAndStartsAtTimeZero()
+    {
+        var (task, net) = Rdm();
+        var sim = new Integrator(net, new SimulationOptions { Dt = 0.5, RecordEvery = 10 }).Run(task, new TrialRequest { Kind = TrialKind.Test }.With("catch", true), 3);
+        Assert.Equal(0, sim.Time[0]);
+        Assert.Equal(5, sim.Time[1]);
+        Assert.Equal(2000, sim.Time[^1]);
+        Assert.Equal(401, sim.Count);
+    }
+
+    [Fact]
+    public void ContinuousModeStartsWhereTheLastRunEnded()
+    {
+        var task = new SineWave();
+        var (p, config) = NetworkInitializer.Initialize(task.Network);
+        var net = TrainedNetwork.FromParameters(config, p, 0);
+        var integrator = new Integrator(net, new SimulationOptions { Dt = 1 });
+        var first = integrator.RunFree(100, 1);
+        Assert.Equal(first.FinalState, integrator.LastState);
+        var second = integrator.RunFree(100, 2);
+        var r0 = first.FinalState.Select(v => Math.Max(v, 0f)).ToArray();
+        Assert.Equal(r0, second.R.AsSpan(0, config.N).ToArray());
+    }
+
+    [Fact]
+    public void WeightsBelowThresholdAreZeroedOnLoad()
+    {
+        var task = RandomDotMotion.Fixed();
+        var (p, config) = NetworkInitializer.Initialize(task.Network);
+        p.Wrec.Data[1] = 5e-5f; p.Wrec.Data[2] = 2e-4f;
+        var net = TrainedNetwork.FromParameters(config, p);
+        var eff = EffectiveWeights.Compute(config, p);
+        Assert.Equal(0f, net.Wrec.Data[1]);
+        Assert.Equal(eff.Wrec.Data[2], net.Wrec.Data[2]);
+    }
+
+    [Fact]
+    public void FastGaussianHasUnitVarianceAndNormalTails()
+    {
+        var rng = new Rng(4);
+        var x = new float[1_000_001];
+        FastGaussian.Fill(rng, x);
+        double mean = x.Average(v => (double)v);
+        double var = x.Average(v => (v - mean) * (v - mean));
+        double kurt = x.Average(v => Math.Pow(v - mean, 4)) / (var * var);
+        Assert.InRange(mean, -0.003, 0.003);
+        Assert.InRange(var, 0.995, 1.005);
+        Assert.InRange(kurt, 2.97, 3.03);
+        Assert.InRange(x.Count(v => Math.Abs(v) > 1.96) / (double)x.Length, 0.0485, 0.0515);
+    }
+}

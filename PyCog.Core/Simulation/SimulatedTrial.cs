@@ -1,0 +1,56 @@
+using PyCog.Tasks;
+
+namespace PyCog.Simulation;
+
+/// <summary>
+/// One simulated trial: recorded times (starting at t = 0, which holds r_0), and for each
+/// recorded time the inputs u, rates r and outputs z, stored time-major.
+/// </summary>
+public sealed class SimulatedTrial
+{
+    /// <summary>Recorded times, ms (the first is 0).</summary>
+    public required double[] Time { get; init; }
+    /// <summary>Input channels.</summary>
+    public required int Nin { get; init; }
+    /// <summary>Units.</summary>
+    public required int N { get; init; }
+    /// <summary>Outputs.</summary>
+    public required int Nout { get; init; }
+    /// <summary>Inputs after baseline, noise and rectification, index k * Nin + i (row 0 is zero, as pycog's).</summary>
+    public required float[] U { get; init; }
+    /// <summary>Rates, index k * N + i.</summary>
+    public required float[] R { get; init; }
+    /// <summary>Outputs, index k * Nout + o.</summary>
+    public required float[] Z { get; init; }
+    /// <summary>State x at the trial's last step (where a continuous-mode run resumes).</summary>
+    public required float[] FinalState { get; init; }
+    /// <summary>The trial that was run (null for a free run).</summary>
+    public Trial? Trial { get; init; }
+
+    /// <summary>The trial's condition (null for a free run).</summary>
+    public TrialInfo? Info => Trial?.Info;
+    /// <summary>Number of recorded time points.</summary>
+    public int Count => Time.Length;
+
+    /// <summary>Rate of unit <paramref name="unit"/> at recorded index <paramref name="k"/>.</summary>
+    public float Rate(int unit, int k) => R[k * N + unit];
+    /// <summary>Output <paramref name="o"/> at recorded index <paramref name="k"/>.</summary>
+    public float Output(int o, int k) => Z[k * Nout + o];
+    /// <summary>Time course of one unit's rate.</summary>
+    public float[] UnitTrace(int unit) => Enumerable.Range(0, Count).Select(k => R[k * N + unit]).ToArray();
+    /// <summary>Time course of one output.</summary>
+    public float[] OutputTrace(int o) => Enumerable.Range(0, Count).Select(k => Z[k * Nout + o]).ToArray();
+    /// <summary>Outputs at the last recorded time.</summary>
+    public float[] FinalOutput => Z.AsSpan((Count - 1) * Nout, Nout).ToArray();
+    /// <summary>Index of the largest output at the last recorded time (the 2AFC choice).</summary>
+    public int Choice
+    {
+        get
+        {
+            var z = FinalOutput;
+            int best = 0;
+            for (int o = 1; o < z.Length; o++) if (z[o] > z[best]) best = o;
+            return best;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using PyCog.IO;
+using PyCog.Network;
+using PyCog.Numerics;
+
+namespace PyCog.Simulation;
+
+/// <summary>
+/// A trained network ready to run outside training: its configuration and the effective
+/// weights of its best parameters, with weights smaller than <c>threshold</c> in absolute value
+/// set to zero (pycog does this on load).
+/// </summary>
+public sealed class TrainedNetwork
+{
+    /// <summary>Task the network was trained on (may be empty).</summary>
+    public string Task { get; }
+    /// <summary>The network's configuration.</summary>
+    public NetworkConfig Config { get; }
+    /// <summary>Effective input weights N x Nin, or null.</summary>
+    public Matrix? Win { get; }
+    /// <summary>Effective recurrent weights N x N.</summary>
+    public Matrix Wrec { get; }
+    /// <summary>Effective output weights Nout x N.</summary>
+    public Matrix Wout { get; }
+    /// <summary>Recurrent bias.</summary>
+    public float[] Brec { get; }
+    /// <summary>Output bias.</summary>
+    public float[] Bout { get; }
+    /// <summary>Initial state.</summary>
+    public float[] X0 { get; }
+    /// <summary>The file's training record, when loaded from a file.</summary>
+    public SavedRun? Run { get; }
+
+    TrainedNetwork(string task, NetworkConfig config, NetworkParameters p, double threshold, SavedRun? run)
+    {
+        Task = task; Config = config; Run = run;
+        var eff = EffectiveWeights.Compute(config, p);
+        Win = eff.Win is null ? null : Clip(eff.Win, threshold);
+        Wrec = Clip(eff.Wrec, threshold);
+        Wout = Clip(eff.Wout, threshold);
+        Brec = (float[])p.Brec.Clone(); Bout = (float[])p.Bout.Clone(); X0 = (float[])p.X0.Clone();
+    }
+
+    static Matrix Clip(Matrix m, double threshold)
+    {
+        var c = m.Clone();
+        for (int k = 0; k < c.Data.Length; k++) if (Math.Abs(c.Data[k]) < threshold) c.Data[k] = 0;
+        return c;
+    }
+
+    /// <summary>Loads the best parameters of a network file; <paramref name="threshold"/> overrides the file's (default 1e-4).</summary>
+    public static TrainedNetwork Load(string path, double? threshold = null)
+    {
+        var run = NetworkFile.Load(path);
+        return new TrainedNetwork(run.Task, run.Config, run.Best, threshold ?? run.Config.Threshold, run);
+    }
+
+    /// <summary>Wraps parameters directly (for example those of a training result).</summary>
+    public static TrainedNetwork FromParameters(NetworkConfig config, NetworkParameters parameters, double? threshold = null, string task = "") =>
+        new(task, config.Crec is null ? config.Resolve() : config, parameters, threshold ?? config.Threshold, null);
+
+    /// <summary>Wraps the best parameters of a saved run.</summary>
+    public static TrainedNetwork FromRun(SavedRun run, double? threshold = null) =>
+        new(run.Task, run.Config, run.Best, threshold ?? run.Config.Threshold, run);
+}
