@@ -1,0 +1,103 @@
+using MathNet.Numerics;
+using MathNet.Numerics.Distributions;
+using PyCog.Simulation;
+
+namespace PyCog.Analysis;
+
+/// <summary>One point of a psychometric curve: a signed stimulus value, the trials there and the fraction choosing choice 0.</summary>
+public sealed record PsychometricPoint(double Stimulus, int Trials, double ChoiceFraction)
+{
+    /// <summary>Binomial standard error of the fraction.</summary>
+    public double StandardError => Trials > 0 ? Math.Sqrt(ChoiceFraction * (1 - ChoiceFraction) / Trials) : double.NaN;
+}
+
+/// <summary>A fitted psychometric function: its name, parameters and the curve it predicts.</summary>
+public sealed record PsychometricFit(string Function, IReadOnlyDictionary<string, double> Parameters, Func<double, double> Curve)
+{
+    /// <summary>Parameter by name (mu, sigma, gamma, alpha, beta).</summary>
+    public double this[string name] => Parameters[name];
+}
+
+/// <summary>
+/// Psychometric curves and the fits of pycog's <c>fittools</c> (least squares on the fractions,
+/// as scipy's curve_fit did), computed with MathNet.Numerics:
+/// cumulative Gaussian <c>Phi((x - mu) / sigma)</c>; Gaussian with lapse (pycog's "guessing")
+/// <c>gamma + (1 - 2 gamma) Phi((x - mu) / sigma)</c>; Weibull for percent correct against
+/// unsigned strength <c>1 - 0.5 exp(-(x / alpha)^beta)</c>.
+/// </summary>
+public static class Psychometric
+{
+    /// <summary>
+    /// The fraction of trials choosing <paramref name="choice"/> at each signed stimulus value,
+    /// sorted by stimulus. Catch trials (null stimulus) are skipped.
+    /// </summary>
+    public static IReadOnlyList<PsychometricPoint> Curve(IEnumerable<SimulatedTrial> trials, Func<SimulatedTrial, double?> signedStimulus, int choice = 0) =>
+        Curve(trials.Select(t => (signedStimulus(t), t.Choice)), choice);
+
+    /// <summary>The same from (stimulus, choice) pairs.</summary>
+    public static IReadOnlyList<PsychometricPoint> Curve(IEnumerable<(double? Stimulus, int Choice)> data, int choice = 0) =>
+        data.Where(d => d.Stimulus is not null)
+            .GroupBy(d => d.Stimulus!.Value)
+            .OrderBy(g => g.Key)
+            .Select(g => new PsychometricPoint(g.Key, g.Count(), g.Count(d => d.Choice == choice) / (double)g.Count()))
+            .ToList();
+
+    /// <summary>Percent correct over trials with a known choice.</summary>
+    public static double PercentCorrect(IEnumerable<SimulatedTrial> trials)
+    {
+        var scored = trials.Where(t => t.Info?.Choice is not null).ToList();
+        return scored.Count == 0 ? double.NaN : 100.0 * scored.Count(t => t.Choice == t.Info!.Choice) / scored.Count;
+    }
+
+    /// <summary>Least-squares fit of <c>Phi((x - mu) / sigma)</c>.</summary>
+    public static PsychometricFit FitCumulativeGaussian(IReadOnlyList<PsychometricPoint> points)
+    {
+        var (x, y) = Xy(points);
+        double mu0 = x.Average(), sd0 = Math.Max(StdDev(x), 1e-3);
+        var (mu, sigma) = Fit.Curve(x, y, (m, s, v) => Normal.CDF(m, Math.Abs(s) + 1e-12, v), mu0, sd0, 1e-10, 10000);
+        sigma = Math.Abs(sigma);
+        return new("cumulative_gaussian", new Dictionary<string, double> { ["mu"] = mu, ["sigma"] = sigma }, v => Normal.CDF(mu, sigma, v));
+    }
+
+    /// <summary>Least-squares fit of <c>gamma + (1 - 2 gamma) Phi((x - mu) / sigma)</c>.</summary>
+    public static PsychometricFit FitGaussianWithLapse(IReadOnlyList<PsychometricPoint> points)
+    {
+        var (x, y) = Xy(points);
+        double mu0 = x.Average(), sd0 = Math.Max(StdDev(x), 1e-3);
+        var (mu, sigma, gamma) = Fit.Curve(x, y, (m, s, g, v) => g + (1 - 2 * g) * Normal.CDF(m, Math.Abs(s) + 1e-12, v), mu0, sd0, 0.05, 1e-10, 20000);
+        sigma = Math.Abs(sigma);
+        return new("gaussian_with_lapse", new Dictionary<string, double> { ["mu"] = mu, ["sigma"] = sigma, ["gamma"] = gamma },
+            v => gamma + (1 - 2 * gamma) * Normal.CDF(mu, sigma, v));
+    }
+
+    /// <summary>
+    /// Least-squares fit of the Weibull <c>1 - 0.5 exp(-(x / alpha)^beta)</c> to the fraction
+    /// correct against unsigned stimulus strength (x &gt; 0); alpha is the 82%-correct threshold.
+    /// </summary>
+    public static PsychometricFit FitWeibull(IReadOnlyList<(double Strength, double FractionCorrect)> points)
+    {
+        var x = points.Select(p => p.Strength).ToArray();
+        var y = points.Select(p => p.FractionCorrect).ToArray();
+        if (x.Any(v => v <= 0)) throw new ArgumentException("The Weibull fit needs positive stimulus strengths.");
+        static double W(double a, double b, double v) => 1 - 0.5 * Math.Exp(-Math.Pow(v / Math.Abs(a), Math.Abs(b)));
+        var (alpha, beta) = Fit.Curve(x, y, W, x.Average(), 1.0, 1e-10, 10000);
+        alpha = Math.Abs(alpha); beta = Math.Abs(beta);
+        return new("weibull", new Dictionary<string, double> { ["alpha"] = alpha, ["beta"] = beta }, v => W(alpha, beta, v));
+    }
+
+    /// <summary>Fraction correct by unsigned strength, from (signed stimulus, correct?) data.</summary>
+    public static IReadOnlyList<(double Strength, double FractionCorrect)> CorrectByStrength(IEnumerable<(double Stimulus, bool Correct)> data) =>
+        data.GroupBy(d => Math.Abs(d.Stimulus)).OrderBy(g => g.Key).Select(g => (g.Key, g.Count(d => d.Correct) / (double)g.Count())).ToList();
+
+    static (double[] X, double[] Y) Xy(IReadOnlyList<PsychometricPoint> points)
+    {
+        if (points.Count < 3) throw new ArgumentException($"A psychometric fit needs at least 3 stimulus values, got {points.Count}.");
+        return (points.Select(p => p.Stimulus).ToArray(), points.Select(p => p.ChoiceFraction).ToArray());
+    }
+
+    static double StdDev(double[] x)
+    {
+        double m = x.Average();
+        return Math.Sqrt(x.Average(v => (v - m) * (v - m)));
+    }
+}
