@@ -37,17 +37,104 @@ static class BenchCommand
             results.Add(new() { ["N"] = n, ["T"] = t, ["B"] = Trials, ["fused_ms"] = Math.Round(fused, 3), ["torch_ms"] = Math.Round(torch, 3), ["ratio"] = Math.Round(torch / fused, 3) });
         }
         AnsiConsole.Write(table);
+        var integration = BenchIntegrator();
         if (a.Get("--json") is string path)
         {
             File.WriteAllText(path, JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["training_step"] = results,
+                ["integrator"] = integration,
                 ["cores"] = Environment.ProcessorCount,
                 ["avx512"] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
             }, new JsonSerializerOptions { WriteIndented = true }));
             AnsiConsole.MarkupLine($"Wrote [blue]{Markup.Escape(path)}[/]");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Test trials per second of the integrator against a TorchSharp no-grad loop doing the same
+    /// work (batched Euler steps with fresh Gaussian noise), for rdm_fixed (N = 100, 1400 ms) and
+    /// romo (N = 500, 4800 ms) at dt = 0.5 ms, and the fraction of the machine's peak FLOP rate.
+    /// </summary>
+    static List<Dictionary<string, object>> BenchIntegrator()
+    {
+        double ghz = CpuGhz();
+        int cores = Environment.ProcessorCount;
+        double peak = cores * ghz * (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 64 : 32); // GFLOP/s: 2 FMA pipes
+        var table = new Table().AddColumns("task", "N", "steps/trial", "integrator trials/s", "torch no-grad trials/s", "speed-up", "GFLOP/s", "% of peak");
+        var rows = new List<Dictionary<string, object>>();
+        foreach (var (task, count) in new (Tasks.CognitiveTask, int)[] { (Tasks.RandomDotMotion.Fixed(), 64), (new Tasks.WorkingMemory(), 16) })
+        {
+            var (p, config) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
+            var net = Simulation.TrainedNetwork.FromParameters(config, p, task: task.Name);
+            var requests = Enumerable.Range(0, count).Select(_ => new Tasks.TrialRequest { Kind = Tasks.TrialKind.Test }.With("catch", false)).ToList();
+            var integrator = new Simulation.Integrator(net, new Simulation.SimulationOptions { Dt = 0.5, RecordEvery = 10 });
+            integrator.Run(task, requests.Take(Math.Min(4, count)).ToList(), 1); // warm-up
+            var sw = Stopwatch.StartNew();
+            var sims = integrator.Run(task, requests, 2);
+            double ours = count / sw.Elapsed.TotalSeconds;
+            int steps = sims[0].Trial!.Length;
+            double torchRate = TorchLoop(net, sims.Select(s => s.Trial!).ToList(), 0.5);
+            double flopsPerTrial = steps * (2.0 * config.N * config.N + 2.0 * config.N * config.Nin + 6.0 * config.N);
+            double gflops = ours * flopsPerTrial / 1e9;
+            table.AddRow(task.Name, config.N.ToString(), steps.ToString(), ours.ToString("F1", CultureInfo.InvariantCulture),
+                torchRate.ToString("F1", CultureInfo.InvariantCulture), (ours / torchRate).ToString("F2", CultureInfo.InvariantCulture) + "x",
+                gflops.ToString("F1", CultureInfo.InvariantCulture), (100 * gflops / peak).ToString("F0", CultureInfo.InvariantCulture) + "%");
+            rows.Add(new() { ["task"] = task.Name, ["N"] = config.N, ["steps"] = steps, ["integrator_trials_per_s"] = Math.Round(ours, 2),
+                ["torch_trials_per_s"] = Math.Round(torchRate, 2), ["speedup"] = Math.Round(ours / torchRate, 2), ["gflops"] = Math.Round(gflops, 2),
+                ["peak_gflops"] = Math.Round(peak, 1), ["fraction_of_peak"] = Math.Round(gflops / peak, 3) });
+        }
+        AnsiConsole.MarkupLine($"Integrator at dt = 0.5 ms; peak assumed {peak:F0} GFLOP/s ({cores} cores x {ghz:F2} GHz x {(peak / cores / ghz):F0} flop/cycle).");
+        AnsiConsole.Write(table);
+        return rows;
+    }
+
+    /// <summary>The same Euler steps in TorchSharp without autograd: trials in one batch, noise from torch.randn.</summary>
+    static double TorchLoop(Simulation.TrainedNetwork net, List<Tasks.Trial> trials, double dt)
+    {
+        using var outer = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        var c = net.Config;
+        int b = trials.Count, n = c.N, nin = c.Nin, steps = trials.Max(t => t.Length);
+        var f32 = TorchSharp.torch.ScalarType.Float32;
+        var wrecT = TorchSharp.torch.tensor(net.Wrec.Data, [n, n], f32).t().contiguous();
+        var winT = TorchSharp.torch.tensor(net.Win!.Data, [n, nin], f32).t().contiguous();
+        var brec = TorchSharp.torch.tensor(net.Brec, [n], f32);
+        var u = new float[steps * b * nin];
+        for (int i = 0; i < b; i++)
+            for (int t = 0; t < trials[i].Length; t++)
+                for (int k = 0; k < nin; k++) u[(t * b + i) * nin + k] = Math.Max(0, trials[i].Inputs[t, k] + (float)c.BaselineIn);
+        var inputs = TorchSharp.torch.tensor(u, [steps, b, nin], f32);
+        var alpha = TorchSharp.torch.tensor((float)(dt / c.Tau));
+        var decay = TorchSharp.torch.tensor((float)(1 - dt / c.Tau));
+        var noiseScale = TorchSharp.torch.tensor((float)Math.Sqrt(c.Tau * 2 / dt * c.VarRec.Scalar));
+        TorchSharp.Scalar one = 1.0;
+        var x = TorchSharp.torch.tensor(net.X0, [1, n], f32).expand(b, n).contiguous();
+        var r = x.relu();
+        var sw = Stopwatch.StartNew();
+        for (int t = 0; t < steps; t++)
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var pre = r.mm(wrecT).add(inputs[t].mm(winT), one).add(brec, one).add(TorchSharp.torch.randn(b, n).mul(noiseScale), one);
+            var next = (x * decay).add(pre * alpha, one).MoveToOuterDisposeScope();
+            var rate = next.relu().MoveToOuterDisposeScope();
+            x.Dispose(); r.Dispose(); // keep memory flat: only the current state survives the step
+            x = next; r = rate;
+        }
+        GC.KeepAlive(one);
+        return b / sw.Elapsed.TotalSeconds;
+    }
+
+    static double CpuGhz()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("cpu MHz", StringComparison.Ordinal));
+            if (line is not null && double.TryParse(line.Split(':')[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double mhz)) return mhz / 1000;
+        }
+        catch (IOException) { }
+        return 2.5;
     }
 
     static Batch SyntheticBatch(NetworkConfig c, int time)

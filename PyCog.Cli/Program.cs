@@ -14,8 +14,13 @@ commands:
   tasks                          list the tasks
   trial <task> [--name gradient|validation|test] [--dt D] [--seed N] [--index B] [--set key=value ...]
                                  print one generated trial as JSON
-  bench [--json FILE] [--steps N] time one training step of each engine side by side
+  trials <FILE> --out OUT.npz [--n N] [--dt D] [--every K] [--seed S] [--set key=value ...] [--save-rates]
+                                 run N test trials per condition with the fast integrator and save them
+  bench [--json FILE] [--steps N] time one training step of each engine, and the integrator, side by side
 """;
+
+// Redirected output (CI logs, files) gets wide tables instead of Spectre's 80-column default.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 
 try
 {
@@ -31,6 +36,7 @@ try
         "info" => InfoCommand.Run(new Arguments(rest, new HashSet<string>(), new HashSet<string>())),
         "tasks" => TasksCommand.Run(),
         "trial" => TrialCommand.Run(new Arguments(rest, new HashSet<string> { "--name", "--dt", "--seed", "--index", "--set" }, new HashSet<string>())),
+        "trials" => TrialsCommand.Run(new Arguments(rest, new HashSet<string> { "--out", "--n", "--dt", "--every", "--seed", "--set" }, new HashSet<string> { "--save-rates" })),
         "bench" => BenchCommand.Run(new Arguments(rest, new HashSet<string> { "--json", "--steps" }, new HashSet<string>())),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
     };
@@ -74,7 +80,6 @@ static class TasksCommand
             table.AddRow(Markup.Escape(name), $"{c.Nin}/{c.N}/{c.Nout}", t.Conditions.ToString(), Markup.Escape(string.Join(", ", t.FixedKeys)),
                 Markup.Escape(t.Criterion), Markup.Escape(t.Description));
         }
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
         AnsiConsole.Write(table);
         return 0;
     }

@@ -1,0 +1,123 @@
+using System.IO.Compression;
+using System.Text.Json;
+using PyCog.IO;
+using PyCog.Simulation;
+using PyCog.Tasks;
+using Spectre.Console;
+
+namespace PyCog.Cli;
+
+/// <summary>
+/// <c>pycog trials</c>: runs a trained network on N test trials per condition with the fast
+/// integrator and saves outputs (and optionally rates) to an .npz file.
+/// </summary>
+static class TrialsCommand
+{
+    public static int Run(Arguments a)
+    {
+        if (a.Positional.Count != 1) throw new UsageException("trials needs exactly one network file.");
+        string output = a.Get("--out") ?? throw new UsageException("trials needs --out FILE.npz.");
+        var net = TrainedNetwork.Load(a.Positional[0]);
+        if (!TaskRegistry.Contains(net.Task)) throw new UsageException($"The network was trained on '{net.Task}', which is not a registered task.");
+        var task = TaskRegistry.Create(net.Task);
+        int perCondition = (int)(a.Long("--n") ?? 100);
+        if (perCondition < 1) throw new UsageException("--n must be at least 1.");
+        double dt = a.Double("--dt") ?? 0.5;
+        int every = (int)(a.Long("--every") ?? Math.Max(1, (long)Math.Round(5 / dt)));
+        long seed = a.Long("--seed") ?? 1;
+        bool rates = a.Has("--save-rates");
+
+        var fixedValues = new Dictionary<string, string>();
+        foreach (var s in a.All("--set"))
+        {
+            int eq = s.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"--set expects key=value, got '{s}'.");
+            fixedValues[s[..eq].Trim()] = s[(eq + 1)..].Trim();
+        }
+        var probe = new TrialRequest { Kind = TrialKind.Test, Fixed = fixedValues };
+        try { task.ValidateFixed(probe); } catch (ArgumentException e) { throw new UsageException(e.Message); }
+
+        // Every condition of the grid (restricted by --set), perCondition test trials each; tasks without a grid: perCondition trials.
+        var requests = new List<TrialRequest>();
+        var axes = task.ConditionAxes;
+        var grids = axes.Count == 0 ? new List<Dictionary<string, string>> { new(fixedValues) } : Grid(axes, fixedValues);
+        foreach (var cond in grids)
+            for (int i = 0; i < perCondition; i++)
+            {
+                var f = new Dictionary<string, string>(cond);
+                if (task is TwoAlternativeTask) f["catch"] = "false";
+                requests.Add(new TrialRequest { Kind = TrialKind.Test, Fixed = f });
+            }
+
+        var integrator = new Integrator(net, new SimulationOptions { Dt = dt, RecordEvery = every });
+        IReadOnlyList<SimulatedTrial> results = [];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var bar = ctx.AddTask($"{task.Name}: {requests.Count} trials at dt = {dt} ms", maxValue: requests.Count);
+                results = integrator.Run(task, requests, seed, new SyncProgress(done => bar.Value = done));
+            });
+        AnsiConsole.MarkupLine($"{results.Count} trials in {clock.Elapsed.TotalSeconds:F1} s ({results.Count / clock.Elapsed.TotalSeconds:F0} trials/s); " +
+            $"percent correct {Analysis.Psychometric.PercentCorrect(results):F1}%");
+        Save(output, results, rates, task.Name, dt, every, seed);
+        AnsiConsole.MarkupLine($"Wrote [blue]{Markup.Escape(output)}[/]");
+        return 0;
+    }
+
+    static List<Dictionary<string, string>> Grid(IReadOnlyList<ConditionAxis> axes, Dictionary<string, string> fixedValues)
+    {
+        var grid = new List<Dictionary<string, string>> { new() };
+        foreach (var axis in axes)
+        {
+            var values = fixedValues.TryGetValue(axis.Name, out var v) ? [v] : axis.Values.Select(ConditionAxis.Text).ToList();
+            grid = grid.SelectMany(g => values.Select(val => new Dictionary<string, string>(g) { [axis.Name] = val })).ToList();
+        }
+        return grid;
+    }
+
+    /// <summary>
+    /// Writes t (time points of the longest trial), z (trials x time x Nout, NaN after a trial ends),
+    /// optionally r (trials x time x N), lengths, and trials.json with each trial's condition.
+    /// </summary>
+    static void Save(string path, IReadOnlyList<SimulatedTrial> trials, bool rates, string task, double dt, int every, long seed)
+    {
+        int count = trials.Max(t => t.Count), n = trials[0].N, nout = trials[0].Nout;
+        var z = new float[trials.Count * count * nout];
+        Array.Fill(z, float.NaN);
+        float[]? r = rates ? new float[trials.Count * count * n] : null;
+        if (r is not null) Array.Fill(r, float.NaN);
+        for (int i = 0; i < trials.Count; i++)
+        {
+            trials[i].Z.CopyTo(z, i * count * nout);
+            r?.Let(arr => trials[i].R.CopyTo(arr, i * count * n));
+        }
+        string full = Path.GetFullPath(path), tmp = full + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        using (var fs = new FileStream(tmp, FileMode.Create))
+        using (var zip = new ZipArchive(fs, ZipArchiveMode.Create))
+        {
+            void Put(string name, Action<Stream> write) { using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open(); write(s); }
+            var longest = trials.First(t => t.Count == count);
+            Put("t.npy", s => Npy.Write(s, longest.Time, count));
+            Put("z.npy", s => Npy.Write(s, z, trials.Count, count, nout));
+            if (r is not null) Put("r.npy", s => Npy.Write(s, r, trials.Count, count, n));
+            Put("lengths.npy", s => Npy.Write(s, trials.Select(t => t.Count).ToArray(), trials.Count));
+            Put("trials.json", s => JsonSerializer.Serialize(s, new
+            {
+                task, dt, record_every = every, seed,
+                trials = trials.Select(t => t.Info is null || t.Info.IsCatch ? new Dictionary<string, object>()
+                    : t.Info.Condition.ToDictionary(kv => kv.Key, kv => kv.Value is FrequencyPair p ? p.ToString() : kv.Value)).ToList(),
+                choices = trials.Select(t => t.Choice).ToList(),
+            }));
+        }
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    static void Let<T>(this T value, Action<T> action) => action(value);
+
+    sealed class SyncProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}
