@@ -131,3 +131,21 @@ public class DatasetTests
         Assert.Contains("expected 2", shape.Message);
     }
 }
+
+public class ChunkedEvaluationTests
+{
+    [Fact]
+    public void ChunkedEvaluationEqualsTheWholeBatch()
+    {
+        var task = RandomDotMotion.Fixed();
+        var (p, config) = NetworkInitializer.Initialize(task.Network with { Lambda2R = 0.3 });
+        var batch = new Dataset(task, config, TrialKind.Validation, 45, 22).Next();
+        using var engine = new FusedEngine(config);
+        var whole = engine.Evaluate(p, batch);
+        var chunked = Engines.EvaluateInChunks(engine, p, batch, chunk: 7);
+        Assert.Equal(whole.Loss, chunked.Loss, 6);
+        Assert.Equal(whole.Cost, chunked.Cost, 6);
+        Assert.Equal(whole.Rmse, chunked.Rmse, 6);
+        Assert.Equal(whole.Outputs.Data, chunked.Outputs.Data);
+    }
+}

@@ -34,6 +34,44 @@ public sealed record Evaluation(double Loss, double Cost, double Rmse, BatchOutp
 /// <summary>Creates engines by name.</summary>
 public static class Engines
 {
+    /// <summary>
+    /// Evaluates a large batch (a validation set of thousands of trials) in chunks of at most
+    /// <paramref name="chunk"/> trials, so that memory stays bounded, and combines the results
+    /// exactly: every chunk keeps the batch's full length, so padding and the rate regulariser's
+    /// mean are those of the whole batch.
+    /// </summary>
+    public static Evaluation EvaluateInChunks(ITrainingEngine engine, NetworkParameters parameters, Batch batch, int chunk = 100)
+    {
+        if (batch.Trials <= chunk) return engine.Evaluate(parameters, batch);
+        int time = batch.Time, bsz = batch.Trials, nout = batch.Nout;
+        double maskTotal = batch.MaskSum(), lossSum = 0, sqSum = 0, regSum = 0;
+        var outputs = new float[time * bsz * nout];
+        for (int b0 = 0; b0 < bsz; b0 += chunk)
+        {
+            int count = Math.Min(chunk, bsz - b0);
+            float[] Slice(float[] source, int width)
+            {
+                var dest = new float[time * count * width];
+                for (int t = 0; t < time; t++)
+                    Array.Copy(source, (t * bsz + b0) * width, dest, t * count * width, count * width);
+                return dest;
+            }
+            var sub = new Batch(time, count, batch.Nin, batch.N, nout, Slice(batch.Inputs, batch.Nin), Slice(batch.RecurrentNoise, batch.N),
+                Slice(batch.Targets, nout), Slice(batch.Mask, nout), batch.TrialList.Count == bsz ? batch.TrialList.Skip(b0).Take(count).ToList() : null);
+            double m = sub.MaskSum();
+            var e = m > 0 ? engine.Evaluate(parameters, sub) : null;
+            if (e is null) continue;
+            lossSum += e.Loss * m;
+            sqSum += e.Rmse * e.Rmse * m;
+            regSum += (e.Cost - e.Loss) * count;
+            for (int t = 0; t < time; t++)
+                Array.Copy(e.Outputs.Data, t * count * nout, outputs, (t * bsz + b0) * nout, count * nout);
+        }
+        if (maskTotal <= 0) throw new ArgumentException("The batch mask is zero everywhere: there is nothing to fit.");
+        double loss = lossSum / maskTotal;
+        return new Evaluation(loss, loss + regSum / bsz, Math.Sqrt(sqSum / maskTotal), new BatchOutputs(time, bsz, nout, outputs));
+    }
+
     /// <summary>Known engine names.</summary>
     public static readonly IReadOnlyList<string> Names = ["fused", "torch"];
 

@@ -137,7 +137,7 @@ public sealed class Trainer
             if ((iter - 1) % checkFreq == 0 && run.ValidatedAt != iter)
             {
                 var batch = validationData.Next(BestOtherCosts(run));
-                var eval = engine.Evaluate(current, batch);
+                var eval = Engines.EvaluateInChunks(engine, current, batch);
                 double? perf = _task.Performance(batch.TrialList, eval.Outputs);
                 run.History.Add(new ValidationRecord(gradientData.TrialsSeen, eval.Cost, eval.Rmse, perf));
                 if (lastOmega is double om) run.OmegaHistory.Add((gradientData.TrialsSeen, c.LambdaOmega * om));
