@@ -1,0 +1,66 @@
+using PyCog.Analysis;
+using PyCog.Network;
+using PyCog.Numerics;
+using PyCog.Plotting;
+using Xunit;
+
+namespace PyCog.Tests.Plotting;
+
+public class ChartTests
+{
+    static IReadOnlyList<PsychometricPoint> Points() =>
+        new[] { -16.0, -4, -1, 1, 4, 16 }.Select(x => new PsychometricPoint(x, 100, MathNet.Numerics.Distributions.Normal.CDF(0, 5, x))).ToList();
+
+    [Fact]
+    public void PsychometricChartCarriesTheDataAndTheFit()
+    {
+        var points = Points();
+        var fit = Psychometric.FitCumulativeGaussian(points);
+        var html = Charts.Psychometric([("model", points, fit)]).GetInlineHtml();
+        Assert.Contains("\"x\":[-16.0,-4.0,-1.0,1.0,4.0,16.0]", html);
+        Assert.Contains("model fit", html);
+        Assert.Contains("Psychometric function", html);
+    }
+
+    [Fact]
+    public void WeightMatricesPutExcitatoryUnitsFirstWithBlueForPositive()
+    {
+        var ei = new[] { -1, 1, 1 };
+        var w = Matrix.FromFunction(3, 3, (i, j) => ei[j] * (1 + i + j));
+        var html = Charts.WeightMatrix(w, ei, "Wrec").GetInlineHtml();
+        // rows and columns reordered E (1, 2) then I (0): first row is unit 1 -> [w(1,1), w(1,2), w(1,0)] = [3, 4, -2]
+        Assert.Contains("\"z\":[[3.0,4.0,-2.0]", html);
+        Assert.Contains("#1f77b4", html); // blue at the positive end
+    }
+
+    [Fact]
+    public void ChartsExportToStandaloneHtmlWithLocalPlotlyWhenAvailable()
+    {
+        var html = ChartExport.Html(Charts.Chronometric([new ChronometricPoint(1, 10, 500, 20), new ChronometricPoint(16, 10, 250, 10)]));
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        if (ChartExport.FindPlotlyJs() is not null) Assert.DoesNotContain("<script src=\"https://cdn.plot.ly", html);
+    }
+
+    [Fact]
+    public void PngExportRendersThePlotOffline()
+    {
+        if (ChartExport.FindChromium() is null || ChartExport.FindPlotlyJs() is null)
+        {
+            Assert.Throws<InvalidOperationException>(() => ChartExport.SavePng(Charts.Psychometric([("m", Points(), null)]), Path.GetTempFileName()));
+            return;
+        }
+        string path = Path.Combine(Path.GetTempPath(), $"pycog-chart-{Guid.NewGuid():N}.png");
+        string blank = Path.Combine(Path.GetTempPath(), $"pycog-blank-{Guid.NewGuid():N}.png");
+        try
+        {
+            var points = Points();
+            ChartExport.SavePng(Charts.Psychometric([("model", points, Psychometric.FitCumulativeGaussian(points))]), path);
+            var bytes = File.ReadAllBytes(path);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+            // an empty chart (no traces) renders axes only; the real one must carry more ink
+            ChartExport.SavePng(XPlot.Plotly.Chart.Plot(Array.Empty<XPlot.Plotly.Scatter>()), blank);
+            Assert.True(bytes.Length > File.ReadAllBytes(blank).Length + 2000, $"chart PNG {bytes.Length} bytes vs empty {new FileInfo(blank).Length}");
+        }
+        finally { File.Delete(path); File.Delete(blank); }
+    }
+}

@@ -1,0 +1,127 @@
+using PyCog.Analysis;
+using PyCog.IO;
+using PyCog.Numerics;
+using PyCog.Simulation;
+using XPlot.Plotly;
+
+namespace PyCog.Plotting;
+
+/// <summary>
+/// Chart builders for the paper's figures. Each takes the data an analysis returned and gives a
+/// Plotly chart (XPlot.Plotly, which displays in .NET Interactive notebooks with
+/// <c>display(HTML(chart.GetInlineHtml()))</c>, or use <see cref="ChartExport"/>).
+/// </summary>
+public static class Charts
+{
+    const string Blue = "#1f77b4", Red = "#d62728";
+
+    static PlotlyChart Finish(PlotlyChart chart, string title, string xTitle, string yTitle, int width = 700, int height = 450)
+    {
+        chart.WithTitle(title);
+        chart.WithXTitle(xTitle);
+        chart.WithYTitle(yTitle);
+        chart.WithWidth(width);
+        chart.WithHeight(height);
+        return chart;
+    }
+
+    static double[] Linspace(double a, double b, int n) => Enumerable.Range(0, n).Select(i => a + (b - a) * i / (n - 1)).ToArray();
+
+    /// <summary>Psychometric curves (one per series), each with its fitted function when given.</summary>
+    public static PlotlyChart Psychometric(IEnumerable<(string Name, IReadOnlyList<PsychometricPoint> Points, PsychometricFit? Fit)> series,
+        string xTitle = "signed coherence (%)", string yTitle = "fraction choice 1", string title = "Psychometric function")
+    {
+        var traces = new List<Trace>();
+        foreach (var (name, points, fit) in series)
+        {
+            traces.Add(new Scatter
+            {
+                x = points.Select(p => p.Stimulus).ToArray(), y = points.Select(p => p.ChoiceFraction).ToArray(),
+                mode = "markers", name = name,
+                error_y = new Error_y { type = "data", array = points.Select(p => p.StandardError).ToArray(), visible = true },
+            });
+            if (fit is not null)
+            {
+                var xs = Linspace(points.Min(p => p.Stimulus), points.Max(p => p.Stimulus), 200);
+                traces.Add(new Scatter { x = xs, y = xs.Select(fit.Curve).ToArray(), mode = "lines", name = $"{name} fit", showlegend = false });
+            }
+        }
+        return Finish(Chart.Plot(traces), title, xTitle, yTitle);
+    }
+
+    /// <summary>Mean reaction time of correct trials against stimulus strength.</summary>
+    public static PlotlyChart Chronometric(IReadOnlyList<ChronometricPoint> points, string xTitle = "coherence (%)") =>
+        Finish(Chart.Plot(new Scatter
+        {
+            x = points.Select(p => p.Strength).ToArray(), y = points.Select(p => p.MeanRt).ToArray(), mode = "lines+markers", name = "RT",
+            error_y = new Error_y { type = "data", array = points.Select(p => double.IsNaN(p.StandardError) ? 0 : p.StandardError).ToArray(), visible = true },
+        }), "Chronometric function", xTitle, "reaction time (ms)");
+
+    /// <summary>Condition-averaged activity of one unit, one line per condition.</summary>
+    public static PlotlyChart UnitActivity(IReadOnlyList<ConditionAverage> averages, int unit, string title = "") =>
+        Finish(Chart.Plot(averages.Select(a => new Scatter
+        {
+            x = a.Time, y = Enumerable.Range(0, a.Time.Length).Select(k => a.Rates[k, unit]).ToArray(), mode = "lines", name = a.Condition,
+        })), title.Length > 0 ? title : $"Unit {unit}", "time (ms)", "rate");
+
+    /// <summary>Network outputs over time for a few trials.</summary>
+    public static PlotlyChart Outputs(IEnumerable<SimulatedTrial> trials, string title = "Outputs") =>
+        Finish(Chart.Plot(trials.SelectMany((t, i) => Enumerable.Range(0, t.Nout).Select(o => new Scatter
+        {
+            x = t.Time, y = t.OutputTrace(o).Select(v => (double)v).ToArray(), mode = "lines", name = $"trial {i} z{o}",
+        }))), title, "time (ms)", "output");
+
+    /// <summary>Trajectories projected on two axes (state space), one line per condition.</summary>
+    public static PlotlyChart StateSpace(IEnumerable<(string Name, double[,] Projection)> trajectories, int xAxis, int yAxis, string xTitle, string yTitle, string title = "State space") =>
+        Finish(Chart.Plot(trajectories.Select(t => new Scatter
+        {
+            x = Enumerable.Range(0, t.Projection.GetLength(0)).Select(k => t.Projection[k, xAxis]).ToArray(),
+            y = Enumerable.Range(0, t.Projection.GetLength(0)).Select(k => t.Projection[k, yAxis]).ToArray(),
+            mode = "lines", name = t.Name,
+        })), title, xTitle, yTitle, 600, 550);
+
+    /// <summary>
+    /// A weight matrix as a heat map with units ordered E then I: excitatory weights blue,
+    /// inhibitory red (the signed effective weights make the colour).
+    /// </summary>
+    public static PlotlyChart WeightMatrix(Matrix w, int[]? ei, string title, bool rowsAreUnits = true, bool colsAreUnits = true)
+    {
+        var rowOrder = rowsAreUnits ? ConnectivityAnalysis.EiOrder(ei, w.Rows) : Enumerable.Range(0, w.Rows).ToArray();
+        var colOrder = colsAreUnits ? ConnectivityAnalysis.EiOrder(ei, w.Cols) : Enumerable.Range(0, w.Cols).ToArray();
+        double max = Math.Max(1e-12, w.Data.Max(v => Math.Abs((double)v)));
+        var z = rowOrder.Select(i => colOrder.Select(j => (double)w[i, j]).ToArray()).ToArray();
+        var heat = new Heatmap
+        {
+            z = z, zmin = -max, zmax = max,
+            colorscale = new object[] { new object[] { 0.0, Red }, new object[] { 0.5, "#ffffff" }, new object[] { 1.0, Blue } },
+        };
+        var chart = Chart.Plot(heat);
+        chart.WithLayout(new Layout.Layout { title = title, yaxis = new Yaxis { autorange = "reversed", title = "to" }, xaxis = new Xaxis { title = "from" }, width = 600, height = 550 });
+        return chart;
+    }
+
+    /// <summary>A histogram of weights.</summary>
+    public static PlotlyChart WeightHistogram(PyCog.Analysis.Histogram h, string title) =>
+        Finish(Chart.Plot(new Bar
+        {
+            x = h.Edges.Take(h.Counts.Length).Select((e, i) => (e + h.Edges[i + 1]) / 2).ToArray(), y = h.Counts, name = "weights",
+        }), title, "|weight|", "count", 600, 400);
+
+    /// <summary>Validation performance (or RMSE) against trials seen, one line per run (several seeds on one plot: paper Fig. 9).</summary>
+    public static PlotlyChart TrainingCurves(IEnumerable<(string Name, SavedRun Run)> runs, string title = "Training")
+    {
+        string measure = "performance";
+        var traces = runs.Select(r =>
+        {
+            var (trials, values, m) = ConnectivityAnalysis.TrainingCurve(r.Run);
+            measure = m;
+            return new Scatter { x = trials, y = values, mode = "lines+markers", name = r.Name };
+        }).ToList();
+        return Finish(Chart.Plot(traces), title, "trials", measure);
+    }
+
+    /// <summary>Variance explained by each principal component.</summary>
+    public static PlotlyChart ExplainedVariance(PcaResult pca, int k = 10) =>
+        Finish(Chart.Plot(new Bar { x = Enumerable.Range(1, Math.Min(k, pca.ExplainedVariance.Length)).ToArray(), y = pca.ExplainedVariance.Take(k).ToArray() }),
+            "PCA", "component", "fraction of variance", 500, 400);
+}
