@@ -199,3 +199,50 @@ public class PopulationTests
         Assert.Equal(1, Population.SortBySelectivity(d)[^1]);
     }
 }
+
+public class TaskAnalysisTests
+{
+    static SimulatedTrial Trial(Dictionary<string, object> condition, float[] rates, int n, int choice, int count = 5)
+    {
+        var r = new float[count * n];
+        for (int k = 0; k < count; k++) rates.CopyTo(r, k * n);
+        var z = new float[count * 2];
+        z[(count - 1) * 2 + choice] = 1;
+        var trial = new Trial(100, 400, TimeGrid.Times(100, 400), new Dictionary<string, (double, double)>(), new Matrix(4, 0), null, null, new TrialInfo(condition, choice));
+        return new SimulatedTrial { Time = Enumerable.Range(0, count).Select(k => k * 100.0).ToArray(), Nin = 0, N = n, Nout = 2, U = [], R = r, Z = z, FinalState = new float[n], Trial = trial };
+    }
+
+    [Fact]
+    public void F1TuningRecoversPositiveAndNegativeSlopes()
+    {
+        var rng = new Rng(1);
+        var trials = new List<SimulatedTrial>();
+        foreach (int f1 in new[] { 10, 14, 18, 22, 26, 30, 34 })
+            for (int i = 0; i < 20; i++)
+                trials.Add(Trial(new() { ["f1"] = f1 }, [(float)(0.05 * f1 + 0.05 * rng.NextGaussian()), (float)(2 - 0.03 * f1 + 0.05 * rng.NextGaussian()), (float)rng.NextGaussian()], 3, 0));
+        var tuning = TaskAnalyses.F1Tuning(trials, 0, 400);
+        Assert.InRange(tuning[0].Slope, 0.045, 0.055);
+        Assert.InRange(tuning[1].Slope, -0.035, -0.025);
+        Assert.True(tuning[0].Correlation > 0.9 && tuning[1].Correlation < -0.9);
+        Assert.True(Math.Abs(tuning[2].Correlation) < 0.3);
+    }
+
+    [Fact]
+    public void ModalityThresholdsAreLowerWhenCuesCombine()
+    {
+        var rng = new Rng(2);
+        var trials = new List<SimulatedTrial>();
+        foreach (var (modality, sigma) in new[] { ("v", 2.0), ("a", 2.0), ("va", 1.2) })
+            foreach (int f in MultisensoryIntegration.Freqs)
+                for (int i = 0; i < 400; i++)
+                {
+                    int choice = rng.NextDouble() < MathNet.Numerics.Distributions.Normal.CDF(12.5, sigma, f) ? 0 : 1;
+                    trials.Add(Trial(new() { ["modality"] = modality, ["freq"] = f }, [0f], 1, choice));
+                }
+        var fits = TaskAnalyses.ModalityThresholds(trials);
+        Assert.Equal(["a", "v", "va"], fits.Select(f => f.Modality));
+        double va = fits.Single(f => f.Modality == "va").Fit["sigma"];
+        Assert.InRange(va, 1.0, 1.4);
+        Assert.All(fits.Where(f => f.Modality != "va"), f => Assert.True(f.Fit["sigma"] > va + 0.4));
+    }
+}
