@@ -142,6 +142,31 @@ public class IntegratorTests
     }
 
     [Fact]
+    public void FastGaussianMatchesTheNormalDistributionFunctionAndIsDeterministic()
+    {
+        var x = new float[400_003];
+        FastGaussian.Fill(new Rng(9), x);
+        foreach (double q in new[] { -2.5, -1.0, -0.3, 0.0, 0.7, 1.5, 3.0 })
+        {
+            double empirical = x.Count(v => v <= q) / (double)x.Length;
+            Assert.InRange(empirical - MathNet.Numerics.Distributions.Normal.CDF(0, 1, q), -0.003, 0.003);
+        }
+        // the cosine and sine halves of each block are uncorrelated
+        double c = 0;
+        for (int i = 0; i < 512; i++) c += x[i] * (double)x[512 + i];
+        Assert.InRange(c / 512, -0.15, 0.15);
+        var again = new float[x.Length];
+        FastGaussian.Fill(new Rng(9), again);
+        Assert.Equal(x, again);
+        foreach (int len in new[] { 1, 2, 3, 17, 1025 })
+        {
+            var small = new float[len];
+            FastGaussian.Fill(new Rng(len), small);
+            Assert.All(small, v => Assert.True(float.IsFinite(v) && v != 0));
+        }
+    }
+
+    [Fact]
     public void FastGaussianHasUnitVarianceAndNormalTails()
     {
         var rng = new Rng(4);

@@ -1,50 +1,134 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace PyCog.Numerics;
 
 /// <summary>
-/// Fills spans with standard normal samples quickly: Marsaglia's polar method on pairs of 32-bit
-/// uniforms (one 64-bit draw per candidate pair), with the logarithm and square root evaluated
-/// as SIMD span operations over accepted pairs. About 2-4 ns a sample on this project's machines,
-/// against about 10 ns for the scalar method (and 12 ns for Box-Muller with span sine/cosine).
-/// The same generator state always gives the same samples.
+/// Fills spans with standard normal samples quickly, for the integrator's noise. Each call seeds
+/// eight SIMD lanes of a xoshiro128+ generator from the caller's <see cref="Rng"/> (so the same generator
+/// state always gives the same samples), draws pairs of 24-bit uniforms, and applies Box-Muller
+/// with a SIMD logarithm and a SIMD sine/cosine (quadrant reduction and Taylor polynomials, error
+/// below 1e-7). Tails are cut at 5.8 standard deviations (the smallest uniform is 2^-24), which a
+/// simulation does not notice. Within each block of 2 P samples the first P are r cos(theta) and
+/// the next P are r sin(theta).
 /// </summary>
 public static class FastGaussian
 {
-    const float Inv31 = 1f / (1u << 31);
+    const int Block = 512;          // pairs per block
+    const float Inv24 = 1f / (1 << 24);
 
     /// <summary>Fills <paramref name="dest"/> with N(0, 1) samples drawn from <paramref name="rng"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(Rng rng, Span<float> dest)
     {
-        const int Chunk = 256;                    // accepted pairs per pass
-        Span<float> u = stackalloc float[Chunk];
-        Span<float> v = stackalloc float[Chunk];
-        Span<float> s = stackalloc float[Chunk];
-        Span<float> m = stackalloc float[Chunk];
-        int filled = 0;
-        while (filled < dest.Length)
+        if (dest.IsEmpty) return;
+        if (!Vector256.IsHardwareAccelerated) { FillScalar(rng, dest); return; }
+        // Seed 8 lanes x 4 words of xoshiro128+ from the caller's generator.
+        Span<uint> seed = stackalloc uint[32];
+        for (int i = 0; i < 16; i++) { ulong b = rng.NextUInt64(); seed[2 * i] = (uint)b | 1u; seed[2 * i + 1] = (uint)(b >> 32); }
+        var s0 = Vector256.Create<uint>(seed[..8]); var s1 = Vector256.Create<uint>(seed[8..16]);
+        var s2 = Vector256.Create<uint>(seed[16..24]); var s3 = Vector256.Create<uint>(seed[24..32]);
+
+        Span<float> u1 = stackalloc float[Block];
+        Span<float> u2 = stackalloc float[Block];
+        var inv = Vector256.Create(Inv24);
+        for (int start = 0; start < dest.Length; start += 2 * Block)
         {
-            int wanted = Math.Min(Chunk, (dest.Length - filled + 1) / 2), pairs = 0;
-            while (pairs < wanted)
+            int len = Math.Min(2 * Block, dest.Length - start);
+            int pairs = (len + 1) / 2, vecPairs = (pairs + 7) / 8 * 8;
+            for (int i = 0; i < vecPairs && i < Block; i += 8)
             {
-                ulong bits = rng.NextUInt64();
-                // two uniforms on (-1, 1) from the high and low 32 bits
-                float a = (int)(uint)(bits >> 32) * Inv31, b = (int)(uint)bits * Inv31;
-                float q = a * a + b * b;
-                if (q >= 1f || q == 0f) continue;
-                u[pairs] = a; v[pairs] = b; s[pairs] = q; pairs++;
+                var a = Next(ref s0, ref s1, ref s2, ref s3);
+                var b = Next(ref s0, ref s1, ref s2, ref s3);
+                // (0, 1] and [0, 1) from the top 24 bits
+                Vector256.ConvertToSingle(Vector256.ShiftRightLogical(a, 8).AsInt32() + Vector256<int>.One).Multiply(inv).StoreUnsafe(ref u1[i]);
+                Vector256.ConvertToSingle(Vector256.ShiftRightLogical(b, 8).AsInt32()).Multiply(inv).StoreUnsafe(ref u2[i]);
             }
-            var sp = s[..pairs]; var mp = m[..pairs];
-            // m = sqrt(-2 ln s / s)
-            TensorPrimitives.Log(sp, mp);
-            TensorPrimitives.Divide(mp, sp, mp);
-            TensorPrimitives.Multiply(mp, -2f, mp);
-            TensorPrimitives.Sqrt(mp, mp);
-            var d = dest[filled..];
-            int n = Math.Min(2 * pairs, d.Length);
-            for (int i = 0; i < n / 2; i++) { d[2 * i] = u[i] * mp[i]; d[2 * i + 1] = v[i] * mp[i]; }
-            if ((n & 1) == 1) d[n - 1] = u[n / 2] * mp[n / 2];
-            filled += n;
+            var r = u1[..pairs];
+            for (int i = 0; i + 8 <= pairs; i += 8)
+                Vector256.Sqrt(Log(Vector256.LoadUnsafe(ref r[i])) * -2f).StoreUnsafe(ref r[i]);
+            for (int i = pairs / 8 * 8; i < pairs; i++) r[i] = MathF.Sqrt(-2 * MathF.Log(r[i]));
+            var d = dest.Slice(start, len);
+            int half = len / 2;            // first half cosines, second half sines (plus one cosine when len is odd)
+            int i2 = 0;
+            for (; i2 + 8 <= half; i2 += 8)
+            {
+                SinCos2Pi(Vector256.LoadUnsafe(ref u2[i2]), out var sin, out var cos);
+                var rad = Vector256.LoadUnsafe(ref r[i2]);
+                (rad * cos).StoreUnsafe(ref d[i2]);
+                (rad * sin).StoreUnsafe(ref d[half + i2]);
+            }
+            for (; i2 < half; i2++)
+            {
+                float th = 2 * MathF.PI * u2[i2];
+                d[i2] = r[i2] * MathF.Cos(th);
+                d[half + i2] = r[i2] * MathF.Sin(th);
+            }
+            if ((len & 1) == 1) d[len - 1] = r[half] * MathF.Cos(2 * MathF.PI * u2[half]);
         }
+    }
+
+    static Vector256<float> Multiply(this Vector256<float> a, Vector256<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<uint> Next(ref Vector256<uint> s0, ref Vector256<uint> s1, ref Vector256<uint> s2, ref Vector256<uint> s3)
+    {
+        var result = s0 + s3;
+        var t = Vector256.ShiftLeft(s1, 9);
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+        s3 = Vector256.ShiftLeft(s3, 11) | Vector256.ShiftRightLogical(s3, 21);
+        return result;
+    }
+
+    /// <summary>
+    /// Natural logarithm of positive normal floats: x = m 2^e with m in [sqrt(1/2), sqrt(2)),
+    /// ln x = e ln 2 + 2 atanh((m - 1) / (m + 1)) by its series to the ninth power (error below 1e-7).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Log(Vector256<float> x)
+    {
+        var bits = x.AsInt32();
+        var e = Vector256.ShiftRightArithmetic(bits, 23) - Vector256.Create(127);
+        var m = ((bits & Vector256.Create(0x007FFFFF)) | Vector256.Create(0x3F800000)).AsSingle(); // [1, 2)
+        var big = Vector256.GreaterThan(m, Vector256.Create(1.41421356f));
+        m = Vector256.ConditionalSelect(big, m * 0.5f, m);
+        e += big.AsInt32() & Vector256<int>.One;
+        var t = (m - Vector256<float>.One) / (m + Vector256<float>.One);
+        var t2 = t * t;
+        var p = Vector256.Create(1f / 9);
+        p = Vector256.Create(1f / 7) + t2 * p; p = Vector256.Create(1f / 5) + t2 * p; p = Vector256.Create(1f / 3) + t2 * p; p = Vector256<float>.One + t2 * p;
+        return Vector256.ConvertToSingle(e) * 0.6931471805599453f + 2f * t * p;
+    }
+
+    /// <summary>sin and cos of 2 pi u for u in [0, 1): quadrant reduction, then Taylor series on [0, pi/2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void SinCos2Pi(Vector256<float> u, out Vector256<float> sin, out Vector256<float> cos)
+    {
+        var x = u * 4f;
+        var q = Vector256.ConvertToInt32(x);                 // truncation: quadrant 0..3
+        var f = (x - Vector256.ConvertToSingle(q)) * (MathF.PI / 2);
+        var f2 = f * f;
+        static Vector256<float> K(float v) => Vector256.Create(v);
+        // Horner: sin f = f (1 - f^2/3! + f^4/5! - ...), cos f = 1 - f^2/2! + f^4/4! - ...
+        var ps = K(-1f / 39916800);
+        ps = K(1f / 362880) + f2 * ps; ps = K(-1f / 5040) + f2 * ps; ps = K(1f / 120) + f2 * ps; ps = K(-1f / 6) + f2 * ps; ps = Vector256<float>.One + f2 * ps;
+        var s = f * ps;
+        var pc = K(1f / 479001600);
+        pc = K(-1f / 3628800) + f2 * pc; pc = K(1f / 40320) + f2 * pc; pc = K(-1f / 720) + f2 * pc; pc = K(1f / 24) + f2 * pc; pc = K(-0.5f) + f2 * pc;
+        var c = Vector256<float>.One + f2 * pc;
+        var odd = Vector256.Equals(q & Vector256<int>.One, Vector256<int>.One).AsSingle();
+        var sq = Vector256.ConditionalSelect(odd, c, s);
+        var cq = Vector256.ConditionalSelect(odd, s, c);
+        var sinSign = Vector256.ShiftLeft(q & Vector256.Create(2), 30).AsSingle();                   // q = 2, 3: negative
+        var cosSign = Vector256.ShiftLeft((q ^ Vector256.ShiftRightArithmetic(q, 1)) & Vector256<int>.One, 31).AsSingle(); // q = 1, 2
+        sin = sq ^ sinSign;
+        cos = cq ^ cosSign;
+    }
+
+    /// <summary>Portable fallback: the polar method.</summary>
+    static void FillScalar(Rng rng, Span<float> dest)
+    {
+        for (int i = 0; i < dest.Length; i++) dest[i] = (float)rng.NextGaussian();
     }
 }

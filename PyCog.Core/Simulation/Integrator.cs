@@ -142,11 +142,14 @@ public sealed unsafe class Integrator
     public IReadOnlyList<SimulatedTrial> Run(CognitiveTask task, IReadOnlyList<TrialRequest> requests, long seed, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         var results = new SimulatedTrial[requests.Count];
-        int groups = (requests.Count + _o.BatchSize - 1) / _o.BatchSize;
+        // Small runs are split so that every thread gets a group (results do not depend on the batch size).
+        int threads = Math.Max(1, _o.Threads);
+        int batchSize = Math.Max(1, Math.Min(_o.BatchSize, (requests.Count + threads - 1) / threads));
+        int groups = (requests.Count + batchSize - 1) / batchSize;
         int done = 0;
-        Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _o.Threads), CancellationToken = cancellation }, g =>
+        Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation }, g =>
         {
-            int start = g * _o.BatchSize, count = Math.Min(_o.BatchSize, requests.Count - start);
+            int start = g * batchSize, count = Math.Min(batchSize, requests.Count - start);
             var rngs = new Rng[count];
             var trials = new Trial?[count];
             for (int b = 0; b < count; b++)
