@@ -35,6 +35,19 @@ sealed class Arguments
     public IReadOnlyList<string> All(string name) => _options.TryGetValue(name, out var v) ? v : Array.Empty<string>();
     public bool Has(string name) => _options.ContainsKey(name);
 
+    /// <summary>Repeated <c>name key=value</c> options as a dictionary (later values win).</summary>
+    public Dictionary<string, string> Pairs(string name)
+    {
+        var pairs = new Dictionary<string, string>();
+        foreach (var s in All(name))
+        {
+            int eq = s.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"{name} expects key=value, got '{s}'.");
+            pairs[s[..eq].Trim()] = s[(eq + 1)..].Trim();
+        }
+        return pairs;
+    }
+
     public long? Long(string name)
     {
         var s = Get(name);

@@ -25,13 +25,7 @@ static class TrialCommand
         long seed = a.Long("--seed") ?? 1;
         int index = (int)(a.Long("--index") ?? 0);
         if (index < 0) throw new UsageException("--index cannot be negative.");
-        var request = new TrialRequest { Kind = kind, MinibatchIndex = index };
-        foreach (var s in a.All("--set"))
-        {
-            int eq = s.IndexOf('=');
-            if (eq <= 0) throw new UsageException($"--set expects key=value, got '{s}'.");
-            request = request.With(s[..eq].Trim(), s[(eq + 1)..].Trim());
-        }
+        var request = new TrialRequest { Kind = kind, MinibatchIndex = index, Fixed = a.Pairs("--set") };
         try { task.ValidateFixed(request); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         var trial = task.GenerateCheckedTrial(new Rng(seed), dt, request, task.Network);

@@ -27,13 +27,7 @@ static class TrialsCommand
         long seed = a.Long("--seed") ?? 1;
         bool rates = a.Has("--save-rates");
 
-        var fixedValues = new Dictionary<string, string>();
-        foreach (var s in a.All("--set"))
-        {
-            int eq = s.IndexOf('=');
-            if (eq <= 0) throw new UsageException($"--set expects key=value, got '{s}'.");
-            fixedValues[s[..eq].Trim()] = s[(eq + 1)..].Trim();
-        }
+        var fixedValues = a.Pairs("--set");
         var probe = new TrialRequest { Kind = TrialKind.Test, Fixed = fixedValues };
         try { task.ValidateFixed(probe); } catch (ArgumentException e) { throw new UsageException(e.Message); }
 
