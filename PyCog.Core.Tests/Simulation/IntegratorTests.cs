@@ -25,15 +25,20 @@ public class IntegratorTests
         var request = new TrialRequest { Kind = TrialKind.Test }.With("catch", false).With("coh", 8).With("in_out", 1);
         var sim = integrator.Run(task, request, seed: 5);
 
-        // Reproduce the documented draw order: trial, input noise (time x Nin), recurrent noise (time x N).
+        // Reproduce the documented draw order: the trial, then the trial's Gaussian stream gives,
+        // at each step, the input noise (Nin values) and then the recurrent noise (N values).
         var c = net.Config;
         var rng = new Rng(Integrator.TrialSeed(5, 0));
         var trial = task.GenerateCheckedTrial(rng, 0.5, request, c);
         int steps = trial.Length, n = c.N, nin = c.Nin;
+        var stream = new GaussianStream(rng);
         var noiseIn = new float[steps * nin];
-        FastGaussian.Fill(rng, noiseIn);
         var noiseRec = new float[steps * n];
-        FastGaussian.Fill(rng, noiseRec);
+        for (int t = 0; t < steps; t++)
+        {
+            stream.Fill(noiseIn.AsSpan(t * nin, nin));
+            stream.Fill(noiseRec.AsSpan(t * n, n));
+        }
         // A plain scalar loop in the integrator's precision (float): no SIMD, no batching, no blocking.
         float sdIn = (float)Math.Sqrt(2 * c.TauIn / 0.5 * c.VarIn.Scalar), sdRec = (float)Math.Sqrt(c.Tau * 2 / 0.5 * c.VarRec.Scalar);
         float alpha = (float)(0.5 / c.Tau);
@@ -164,6 +169,20 @@ public class IntegratorTests
             FastGaussian.Fill(new Rng(len), small);
             Assert.All(small, v => Assert.True(float.IsFinite(v) && v != 0));
         }
+    }
+
+    [Fact]
+    public void AGaussianStreamGivesTheSameSamplesWhateverTheChunking()
+    {
+        var whole = new float[1000];
+        new GaussianStream(new Rng(3)).Fill(whole);
+        var pieces = new float[1000];
+        var stream = new GaussianStream(new Rng(3));
+        int at = 0;
+        foreach (int len in new[] { 2, 100, 7, 16, 1, 300, 574 }) { stream.Fill(pieces.AsSpan(at, len)); at += len; }
+        Assert.Equal(whole, pieces);
+        double mean = whole.Average(v => (double)v), var = whole.Average(v => (v - mean) * (v - mean));
+        Assert.InRange(var, 0.85, 1.15);
     }
 
     [Fact]

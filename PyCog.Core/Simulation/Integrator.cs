@@ -33,8 +33,9 @@ public sealed record SimulationOptions
 /// <c>u = [baseline + input + sqrt(2 tau_in var_in / dt) xi]+</c> at the run's own dt.
 /// Trials are integrated in batches with the fused engine's SIMD kernels and spread over
 /// threads. Trial i of a many-trial run draws its condition and all of its noise from its own
-/// generator, seeded by <see cref="TrialSeed"/>(seed, i), in the order: the trial itself, then
-/// input noise (time x Nin), then recurrent noise (time x N), then the x0 perturbation; so the
+/// generator, seeded by <see cref="TrialSeed"/>(seed, i): the trial itself first, then 16 draws
+/// seed the trial's <see cref="GaussianStream"/>, then the x0 perturbation; at each step the
+/// stream gives the input noise (Nin values) and then the recurrent noise (N values). So the
 /// same seed gives the same result whatever the number of threads or the batch size.
 /// In continuous mode, single-trial and free runs start where the previous one ended.
 /// </summary>
@@ -174,41 +175,18 @@ public sealed unsafe class Integrator
         for (int b = 0; b < bsz; b++) steps[b] = trials[b]?.Length ?? freeSteps[b];
         int maxSteps = steps.Max();
 
-        // Inputs and noise for every trial up front, in the documented draw order.
+        // Raw task inputs per trial; noise is drawn step by step from each trial's Gaussian stream.
         var u = new float[bsz][];
-        var noise = new float[bsz][];
-        float baseline = (float)c.BaselineIn;
         for (int b = 0; b < bsz; b++)
         {
-            int len = steps[b];
-            var ub = new float[len * nin];
-            if (nin > 0)
-            {
-                if (trials[b] is { } tr) tr.Inputs.Data.AsSpan().CopyTo(ub);
-                if (!_inZero)
-                {
-                    var ni = new float[len * nin];
-                    if (_correlatedIn is not null) _correlatedIn.Fill(rngs[b], ni);
-                    else
-                    {
-                        FastGaussian.Fill(rngs[b], ni);
-                        for (int k = 0; k < ni.Length; k++) ni[k] *= _inputSd[k % nin];
-                    }
-                    TensorPrimitives.Add(ub, ni, ub);
-                }
-                TensorPrimitives.Add(ub, baseline, ub);
-                if (c.RectifyInputs) TensorPrimitives.Max(ub, 0f, ub);
-            }
-            u[b] = ub;
-            var nr = new float[len * n];
-            if (!_recZero)
-            {
-                if (_correlatedRec is not null) _correlatedRec.Fill(rngs[b], nr);
-                else FastGaussian.Fill(rngs[b], nr);
-                for (int t = 0; t < len; t++) TensorPrimitives.Multiply(nr.AsSpan(t * n, n), _noiseScale, nr.AsSpan(t * n, n));
-            }
-            noise[b] = nr;
+            u[b] = new float[steps[b] * nin];
+            if (nin > 0 && trials[b] is { } tr) tr.Inputs.Data.AsSpan().CopyTo(u[b]);
         }
+        var streams = rngs.Select(r => new GaussianStream(r)).ToArray();
+        float baseline = (float)c.BaselineIn;
+        var inNoise = new float[Math.Max(nin, 1)];
+        var recNoise = new float[n];
+        var uNow = new float[bsz * Math.Max(nin, 1)];
 
         var x = GC.AllocateArray<float>(bsz * np, pinned: true);
         var r = GC.AllocateArray<float>(bsz * np, pinned: true);
@@ -258,12 +236,28 @@ public sealed unsafe class Integrator
                     var row = pre.AsSpan(b * np, np);
                     if (t <= steps[b])
                     {
-                        for (int k = 0; k < nin; k++)
+                        // this step's input: baseline + task input + noise, rectified; then recurrent noise
+                        var ub = uNow.AsSpan(b * nin, nin);
+                        if (nin > 0)
                         {
-                            float uk = u[b][(t - 1) * nin + k];
-                            if (uk != 0) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(winT + k * np, np), uk, row, row);
+                            u[b].AsSpan((t - 1) * nin, nin).CopyTo(ub);
+                            if (!_inZero)
+                            {
+                                if (_correlatedIn is not null) _correlatedIn.Fill(rngs[b], inNoise);
+                                else { streams[b].Fill(inNoise.AsSpan(0, nin)); TensorPrimitives.Multiply(inNoise.AsSpan(0, nin), _inputSd, inNoise.AsSpan(0, nin)); }
+                                TensorPrimitives.Add(ub, inNoise.AsSpan(0, nin), ub);
+                            }
+                            TensorPrimitives.Add(ub, baseline, ub);
+                            if (c.RectifyInputs) TensorPrimitives.Max(ub, 0f, ub);
                         }
-                        TensorPrimitives.Add(row[..n], noise[b].AsSpan((t - 1) * n, n), row[..n]);
+                        for (int k = 0; k < nin; k++)
+                            if (ub[k] != 0) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(winT + k * np, np), ub[k], row, row);
+                        if (!_recZero)
+                        {
+                            if (_correlatedRec is not null) _correlatedRec.Fill(rngs[b], recNoise);
+                            else streams[b].Fill(recNoise);
+                            TensorPrimitives.MultiplyAdd(recNoise, _noiseScale, row[..n], row[..n]);
+                        }
                     }
                     TensorPrimitives.Add(row, _brec, row);
                     var xs = x.AsSpan(b * np, np);
@@ -279,7 +273,7 @@ public sealed unsafe class Integrator
                 {
                     int k = t / every;
                     Record(b, k);
-                    if (nin > 0) u[b].AsSpan((t - 1) * nin, nin).CopyTo(uOut[b].AsSpan(k * nin, nin));
+                    if (nin > 0) uNow.AsSpan(b * nin, nin).CopyTo(uOut[b].AsSpan(k * nin, nin));
                 }
                 if (t == steps[b]) finals[b] = x.AsSpan(b * np, n).ToArray();
             }
