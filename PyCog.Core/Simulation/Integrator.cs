@@ -21,7 +21,7 @@ public sealed record SimulationOptions
     /// <summary>Record every k-th step (t = 0 is always recorded).</summary>
     public int RecordEvery { get; init; } = 1;
     /// <summary>Trials integrated together in one set of matrix products.</summary>
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = 64;
     /// <summary>Threads for many-trial runs (the results do not depend on it).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }
