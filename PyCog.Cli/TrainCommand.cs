@@ -25,8 +25,8 @@ static class TrainCommand
         string output = a.Get("--out") ?? Path.Combine("runs", $"{task.Name}-seed{config.Seed}-{engine}.npz");
 
         bool resuming = File.Exists(output);
-        if (resuming && (a.All("--set").Count > 0 || a.Has("--seed")))
-            AnsiConsole.MarkupLine("[yellow]warning:[/] resuming: the configuration and seed come from the checkpoint; --set and --seed are ignored.");
+        if (resuming && a.All("--set").Count > 0)
+            AnsiConsole.MarkupLine("[yellow]warning:[/] resuming: the configuration comes from the checkpoint; --set is ignored.");
         AnsiConsole.MarkupLine(resuming
             ? $"[bold]pycog train[/] {Markup.Escape(task.Name)}: resuming from [blue]{Markup.Escape(output)}[/] with the {engine} engine"
             : $"[bold]pycog train[/] {Markup.Escape(task.Name)} (seed {config.Seed}, {engine} engine) -> [blue]{Markup.Escape(output)}[/]");
