@@ -64,7 +64,7 @@ static class BenchCommand
         double peak = cores * ghz * (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 64 : 32); // GFLOP/s: 2 FMA pipes
         var table = new Table().AddColumns("task", "N", "steps/trial", "integrator trials/s", "torch no-grad trials/s", "speed-up", "GFLOP/s", "% of peak");
         var rows = new List<Dictionary<string, object>>();
-        foreach (var (task, count) in new (Tasks.CognitiveTask, int)[] { (Tasks.RandomDotMotion.Fixed(), 64), (new Tasks.WorkingMemory(), 16) })
+        foreach (var (task, count) in new (Tasks.CognitiveTask, int)[] { (Tasks.RandomDotMotion.Fixed(), 128), (new Tasks.WorkingMemory(), 32) })
         {
             var (p, config) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
             var net = Simulation.TrainedNetwork.FromParameters(config, p, task: task.Name);
