@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using PyCog.Network;
 using PyCog.Numerics;
 using PyCog.Tasks;
@@ -21,7 +22,7 @@ public sealed record SimulationOptions
     /// <summary>Record every k-th step (t = 0 is always recorded).</summary>
     public int RecordEvery { get; init; } = 1;
     /// <summary>Trials integrated together in one set of matrix products.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = 32;
     /// <summary>Threads for many-trial runs (the results do not depend on it).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }
@@ -240,15 +241,22 @@ public sealed unsafe class Integrator
                         var ub = uNow.AsSpan(b * nin, nin);
                         if (nin > 0)
                         {
-                            u[b].AsSpan((t - 1) * nin, nin).CopyTo(ub);
+                            // a handful of channels: plain scalar code beats span-call overheads here
                             if (!_inZero)
                             {
                                 if (_correlatedIn is not null) _correlatedIn.Fill(rngs[b], inNoise);
-                                else { streams[b].Fill(inNoise.AsSpan(0, nin)); TensorPrimitives.Multiply(inNoise.AsSpan(0, nin), _inputSd, inNoise.AsSpan(0, nin)); }
-                                TensorPrimitives.Add(ub, inNoise.AsSpan(0, nin), ub);
+                                else
+                                {
+                                    streams[b].Fill(inNoise.AsSpan(0, nin));
+                                    for (int k = 0; k < nin; k++) inNoise[k] *= _inputSd[k];
+                                }
                             }
-                            TensorPrimitives.Add(ub, baseline, ub);
-                            if (c.RectifyInputs) TensorPrimitives.Max(ub, 0f, ub);
+                            int at = (t - 1) * nin;
+                            for (int k = 0; k < nin; k++)
+                            {
+                                float v = u[b][at + k] + baseline + (_inZero ? 0f : inNoise[k]);
+                                ub[k] = c.RectifyInputs && v < 0 ? 0f : v;
+                            }
                         }
                         for (int k = 0; k < nin; k++)
                             if (ub[k] != 0) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(winT + k * np, np), ub[k], row, row);
@@ -259,10 +267,14 @@ public sealed unsafe class Integrator
                             TensorPrimitives.MultiplyAdd(recNoise, _noiseScale, row[..n], row[..n]);
                         }
                     }
-                    TensorPrimitives.Add(row, _brec, row);
+                    // x = (1 - alpha) x + alpha (pre + brec), one pass over whole vectors (np is a multiple of 16)
                     var xs = x.AsSpan(b * np, np);
-                    TensorPrimitives.Multiply(xs, _oneMinusAlpha, xs);
-                    TensorPrimitives.MultiplyAdd(row, _alpha, xs, xs);
+                    for (int j = 0; j < np; j += Vector256<float>.Count)
+                    {
+                        var pre8 = Vector256.LoadUnsafe(ref row[j]) + Vector256.LoadUnsafe(ref _brec[j]);
+                        var x8 = Vector256.LoadUnsafe(ref xs[j]) * Vector256.LoadUnsafe(ref _oneMinusAlpha[j]) + Vector256.LoadUnsafe(ref _alpha[j]) * pre8;
+                        x8.StoreUnsafe(ref xs[j]);
+                    }
                 }
             }
             Activations.Hidden(f, x, r);
