@@ -54,7 +54,21 @@ static class TrainCommand
             Notes = new Dictionary<string, string> { ["command"] = "pycog train " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)) },
         };
         TrainingResult result;
-        try { result = trainer.Train(cts.Token); }
+        try
+        {
+            if (display.Live)
+            {
+                // On a terminal: a live table, redrawn at every validation.
+                TrainingResult? live = null;
+                AnsiConsole.Live(display.Table).AutoClear(false).Start(ctx =>
+                {
+                    display.Refresh = ctx.Refresh;
+                    live = trainer.Train(cts.Token);
+                });
+                result = live!;
+            }
+            else result = trainer.Train(cts.Token);
+        }
         finally { Console.CancelKeyPress -= onCancel; }
 
         string perf = result.Performance is double p ? $"{p:F1}%" : "n/a";
@@ -89,27 +103,46 @@ static class TrainCommand
         return result.Termination == Termination.Cancelled ? 130 : 0;
     }
 
-    /// <summary>Shows each validation as it happens: a table row on a terminal, a plain line elsewhere.</summary>
+    /// <summary>
+    /// Shows each validation as it happens: on a terminal a live Spectre table (the last 15
+    /// validations); when the output is redirected, one plain line per validation.
+    /// </summary>
     sealed class ProgressDisplay : IProgress<TrainingProgress>
     {
+        static readonly string[] Columns = ["trials", "val. cost", "RMSE", "perf.", "best?", "best cost", "Omega", "rho", "elapsed"];
         bool _header;
+
+        public bool Live { get; } = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        public Table Table { get; } = new Table().AddColumns(Columns).Title("validations");
+        public Action? Refresh { get; set; }
 
         public void Report(TrainingProgress p)
         {
+            string[] cells =
+            [
+                p.TrialsSeen.ToString("N0", CultureInfo.InvariantCulture),
+                p.ValidationCost.ToString("F6", CultureInfo.InvariantCulture),
+                p.Rmse.ToString("F6", CultureInfo.InvariantCulture),
+                p.Performance is double v ? v.ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a",
+                p.IsNewBest ? "new" : "",
+                p.BestCost.ToString("F6", CultureInfo.InvariantCulture),
+                p.Omega is double o ? o.ToString("F4", CultureInfo.InvariantCulture) : "n/a",
+                double.IsNaN(p.SpectralRadius) ? "n/a" : p.SpectralRadius.ToString("F3", CultureInfo.InvariantCulture),
+                $"{p.Elapsed.TotalSeconds:F1}s",
+            ];
+            if (Live)
+            {
+                if (Table.Rows.Count >= 15) Table.Rows.RemoveAt(0);
+                Table.AddRow(cells.Select(c => p.IsNewBest ? $"[green]{Markup.Escape(c)}[/]" : Markup.Escape(c)).ToArray());
+                Refresh?.Invoke();
+                return;
+            }
             if (!_header)
             {
-                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,10} {1,10} {2,10} {3,9} {4,7} {5,10} {6,8} {7,6} {8,9}",
-                    "trials", "val. cost", "RMSE", "perf.", "best?", "best cost", "Omega", "rho", "elapsed"));
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,10} {1,10} {2,10} {3,9} {4,7} {5,10} {6,8} {7,6} {8,9}", Columns));
                 _header = true;
             }
-            string perf = p.Performance is double v ? v.ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a";
-            string omega = p.Omega is double o ? o.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
-            string rho = double.IsNaN(p.SpectralRadius) ? "n/a" : p.SpectralRadius.ToString("F3", CultureInfo.InvariantCulture);
-            string line = string.Format(CultureInfo.InvariantCulture, "{0,10:N0} {1,10:F6} {2,10:F6} {3,9} {4,7} {5,10:F6} {6,8} {7,6} {8,9}",
-                p.TrialsSeen, p.ValidationCost, p.Rmse, perf, p.IsNewBest ? "new" : "", p.BestCost, omega, rho, $"{p.Elapsed.TotalSeconds:F1}s");
-            // Plain lines (no wrapping at the console width when redirected); colour only on a terminal.
-            if (p.IsNewBest && AnsiConsole.Profile.Capabilities.Ansi && !Console.IsOutputRedirected) AnsiConsole.MarkupLine($"[green]{Markup.Escape(line)}[/]");
-            else Console.WriteLine(line);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,10} {1,10} {2,10} {3,9} {4,7} {5,10} {6,8} {7,6} {8,9}", cells));
         }
     }
 }
