@@ -1,75 +1,20 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace PyCog.Numerics;
 
 /// <summary>
-/// Fills spans with standard normal samples quickly, for the integrator's noise. Each call seeds
-/// eight SIMD lanes of a xoshiro128+ generator from the caller's <see cref="Rng"/> (so the same generator
-/// state always gives the same samples), draws pairs of 24-bit uniforms, and applies Box-Muller
-/// with a SIMD logarithm and a SIMD sine/cosine (quadrant reduction and Taylor polynomials, error
-/// below 1e-7). Tails are cut at 5.8 standard deviations (the smallest uniform is 2^-24), which a
-/// simulation does not notice. Within each block of 2 P samples the first P are r cos(theta) and
-/// the next P are r sin(theta).
+/// Fast standard normal samples and the SIMD pieces of <see cref="GaussianStream"/>: xoshiro128+
+/// lanes, a logarithm and a sine/cosine of 2 pi u (errors below 1e-7). Tails are cut at 5.8
+/// standard deviations (the smallest uniform is 2^-24), which a simulation does not notice.
 /// </summary>
 public static class FastGaussian
 {
-    const int Block = 512;          // pairs per block
-    const float Inv24 = 1f / (1 << 24);
-
-    /// <summary>Fills <paramref name="dest"/> with N(0, 1) samples drawn from <paramref name="rng"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Fill(Rng rng, Span<float> dest)
-    {
-        if (dest.IsEmpty) return;
-        if (!Vector256.IsHardwareAccelerated) { FillScalar(rng, dest); return; }
-        // Seed 8 lanes x 4 words of xoshiro128+ from the caller's generator.
-        Span<uint> seed = stackalloc uint[32];
-        for (int i = 0; i < 16; i++) { ulong b = rng.NextUInt64(); seed[2 * i] = (uint)b | 1u; seed[2 * i + 1] = (uint)(b >> 32); }
-        var s0 = Vector256.Create<uint>(seed[..8]); var s1 = Vector256.Create<uint>(seed[8..16]);
-        var s2 = Vector256.Create<uint>(seed[16..24]); var s3 = Vector256.Create<uint>(seed[24..32]);
-
-        Span<float> u1 = stackalloc float[Block];
-        Span<float> u2 = stackalloc float[Block];
-        var inv = Vector256.Create(Inv24);
-        for (int start = 0; start < dest.Length; start += 2 * Block)
-        {
-            int len = Math.Min(2 * Block, dest.Length - start);
-            int pairs = (len + 1) / 2, vecPairs = (pairs + 7) / 8 * 8;
-            for (int i = 0; i < vecPairs && i < Block; i += 8)
-            {
-                var a = Next(ref s0, ref s1, ref s2, ref s3);
-                var b = Next(ref s0, ref s1, ref s2, ref s3);
-                // (0, 1] and [0, 1) from the top 24 bits
-                Vector256.ConvertToSingle(Vector256.ShiftRightLogical(a, 8).AsInt32() + Vector256<int>.One).Multiply(inv).StoreUnsafe(ref u1[i]);
-                Vector256.ConvertToSingle(Vector256.ShiftRightLogical(b, 8).AsInt32()).Multiply(inv).StoreUnsafe(ref u2[i]);
-            }
-            var r = u1[..pairs];
-            for (int i = 0; i + 8 <= pairs; i += 8)
-                Vector256.Sqrt(Log(Vector256.LoadUnsafe(ref r[i])) * -2f).StoreUnsafe(ref r[i]);
-            for (int i = pairs / 8 * 8; i < pairs; i++) r[i] = MathF.Sqrt(-2 * MathF.Log(r[i]));
-            var d = dest.Slice(start, len);
-            int half = len / 2;            // first half cosines, second half sines (plus one cosine when len is odd)
-            int i2 = 0;
-            for (; i2 + 8 <= half; i2 += 8)
-            {
-                SinCos2Pi(Vector256.LoadUnsafe(ref u2[i2]), out var sin, out var cos);
-                var rad = Vector256.LoadUnsafe(ref r[i2]);
-                (rad * cos).StoreUnsafe(ref d[i2]);
-                (rad * sin).StoreUnsafe(ref d[half + i2]);
-            }
-            for (; i2 < half; i2++)
-            {
-                float th = 2 * MathF.PI * u2[i2];
-                d[i2] = r[i2] * MathF.Cos(th);
-                d[half + i2] = r[i2] * MathF.Sin(th);
-            }
-            if ((len & 1) == 1) d[len - 1] = r[half] * MathF.Cos(2 * MathF.PI * u2[half]);
-        }
-    }
-
-    static Vector256<float> Multiply(this Vector256<float> a, Vector256<float> b) => a * b;
+    /// <summary>
+    /// Fills <paramref name="dest"/> with N(0, 1) samples: a <see cref="GaussianStream"/> seeded
+    /// from <paramref name="rng"/>, so the same generator state always gives the same samples.
+    /// </summary>
+    public static void Fill(Rng rng, Span<float> dest) => new GaussianStream(rng).Fill(dest);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<uint> Next(ref Vector256<uint> s0, ref Vector256<uint> s1, ref Vector256<uint> s2, ref Vector256<uint> s3)
@@ -124,12 +69,6 @@ public static class FastGaussian
         var cosSign = Vector256.ShiftLeft((q ^ Vector256.ShiftRightArithmetic(q, 1)) & Vector256<int>.One, 31).AsSingle(); // q = 1, 2
         sin = sq ^ sinSign;
         cos = cq ^ cosSign;
-    }
-
-    /// <summary>Portable fallback: the polar method.</summary>
-    static void FillScalar(Rng rng, Span<float> dest)
-    {
-        for (int i = 0; i < dest.Length; i++) dest[i] = (float)rng.NextGaussian();
     }
 }
 
