@@ -14,10 +14,7 @@ static class TrainCommand
     public static int Run(Arguments a)
     {
         if (a.Positional.Count != 1) throw new UsageException("train needs exactly one task name.");
-        string taskName = a.Positional[0];
-        if (!TaskRegistry.Contains(taskName))
-            throw new UsageException($"Unknown task '{taskName}'. Known tasks: {string.Join(", ", TaskRegistry.Names)}.");
-        var task = TaskRegistry.Create(taskName);
+        var task = TaskRegistry.Create(a.Positional[0]);
         string engine = (a.Get("--engine") ?? "fused").ToLowerInvariant();
         if (!Engines.Names.Contains(engine)) throw new UsageException($"Unknown engine '{engine}'. Engines: {string.Join(", ", Engines.Names)}.");
         var config = ParameterTable.Apply(task.Network, a.All("--set"));

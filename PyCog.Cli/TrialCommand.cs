@@ -10,9 +10,7 @@ static class TrialCommand
     public static int Run(Arguments a)
     {
         if (a.Positional.Count != 1) throw new UsageException("trial needs exactly one task name.");
-        string name = a.Positional[0];
-        if (!TaskRegistry.Contains(name)) throw new UsageException($"Unknown task '{name}'. Known tasks: {string.Join(", ", TaskRegistry.Names)}.");
-        var task = TaskRegistry.Create(name);
+        var task = TaskRegistry.Create(a.Positional[0]);
         var kind = (a.Get("--name") ?? "gradient").ToLowerInvariant() switch
         {
             "gradient" => TrialKind.Gradient,
