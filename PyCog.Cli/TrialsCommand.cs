@@ -28,20 +28,9 @@ static class TrialsCommand
         bool rates = a.Has("--save-rates");
 
         var fixedValues = a.Pairs("--set");
-        var probe = new TrialRequest { Kind = TrialKind.Test, Fixed = fixedValues };
-        try { task.ValidateFixed(probe); } catch (ArgumentException e) { throw new UsageException(e.Message); }
-
-        // Every condition of the grid (restricted by --set), perCondition test trials each; tasks without a grid: perCondition trials.
-        var requests = new List<TrialRequest>();
-        var axes = task.ConditionAxes;
-        var grids = axes.Count == 0 ? new List<Dictionary<string, string>> { new(fixedValues) } : Grid(axes, fixedValues);
-        foreach (var cond in grids)
-            for (int i = 0; i < perCondition; i++)
-            {
-                var f = new Dictionary<string, string>(cond);
-                if (task is TwoAlternativeTask) f["catch"] = "false";
-                requests.Add(new TrialRequest { Kind = TrialKind.Test, Fixed = f });
-            }
+        IReadOnlyList<TrialRequest> requests;
+        try { requests = ConditionGrid.TestRequests(task, perCondition, fixedValues); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
 
         var integrator = new Integrator(net, new SimulationOptions { Dt = dt, RecordEvery = every });
         IReadOnlyList<SimulatedTrial> results = [];
@@ -57,17 +46,6 @@ static class TrialsCommand
         Save(output, results, rates, task.Name, dt, every, seed);
         AnsiConsole.MarkupLine($"Wrote [blue]{Markup.Escape(output)}[/]");
         return 0;
-    }
-
-    static List<Dictionary<string, string>> Grid(IReadOnlyList<ConditionAxis> axes, Dictionary<string, string> fixedValues)
-    {
-        var grid = new List<Dictionary<string, string>> { new() };
-        foreach (var axis in axes)
-        {
-            var values = fixedValues.TryGetValue(axis.Name, out var v) ? [v] : axis.Values.Select(ConditionAxis.Text).ToList();
-            grid = grid.SelectMany(g => values.Select(val => new Dictionary<string, string>(g) { [axis.Name] = val })).ToList();
-        }
-        return grid;
     }
 
     /// <summary>

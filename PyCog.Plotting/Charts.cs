@@ -71,6 +71,37 @@ public static class Charts
             x = t.Time, y = t.OutputTrace(o).Select(v => (double)v).ToArray(), mode = "lines", name = $"trial {i} z{o}",
         }))), title, "time (ms)", "output");
 
+    /// <summary>
+    /// Two outputs read as a position on a screen (Fig. 8): one path per sequence, with the
+    /// targets marked and numbered.
+    /// </summary>
+    public static PlotlyChart ScreenPaths(IEnumerable<(string Name, double[] X, double[] Y)> paths, IReadOnlyList<(double X, double Y)> targets, string title = "Output on the screen")
+    {
+        var traces = new List<Trace>
+        {
+            new Scatter
+            {
+                x = targets.Select(t => t.X).ToArray(), y = targets.Select(t => t.Y).ToArray(), mode = "markers+text", name = "targets",
+                text = Enumerable.Range(0, targets.Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                textposition = "top right", marker = new Marker { size = 14, color = "#bbbbbb" },
+            },
+        };
+        traces.AddRange(paths.Select(p => new Scatter { x = p.X, y = p.Y, mode = "lines", name = p.Name }));
+        return Finish(Chart.Plot(traces), title, "output x", "output y", 650, 600);
+    }
+
+    /// <summary>Output traces against their targets over time (for example a free-running generator).</summary>
+    public static PlotlyChart OutputVersusTarget(double[] time, double[] output, double[] target, string title = "Output and target") =>
+        Finish(Chart.Plot(new[]
+        {
+            new Scatter { x = time, y = target, mode = "lines", name = "target", line = new Line { dash = "dash", color = "#999999" } },
+            new Scatter { x = time, y = output, mode = "lines", name = "output" },
+        }), title, "time (ms)", "output");
+
+    /// <summary>Named lines against a common kind of x (for example a fitted threshold against a parameter).</summary>
+    public static PlotlyChart Lines(IEnumerable<(string Name, double[] X, double[] Y)> series, string title, string xTitle, string yTitle) =>
+        Finish(Chart.Plot(series.Select(s => new Scatter { x = s.X, y = s.Y, mode = "lines+markers", name = s.Name })), title, xTitle, yTitle);
+
     /// <summary>Trajectories projected on two axes (state space), one line per condition.</summary>
     public static PlotlyChart StateSpace(IEnumerable<(string Name, double[,] Projection)> trajectories, int xAxis, int yAxis, string xTitle, string yTitle, string title = "State space") =>
         Finish(Chart.Plot(trajectories.Select(t => new Scatter

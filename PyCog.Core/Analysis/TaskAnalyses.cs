@@ -64,4 +64,65 @@ public static class TaskAnalyses
                 for (int k = 0; k < count; k++) { x[k] /= m; y[k] /= m; }
                 return (g.Key, g.First().Time[..count], x, y);
             }).ToList();
+
+    /// <summary>
+    /// Mante (Fig. 4): the choice, motion, colour and context axes of the targeted dimensionality
+    /// reduction over the window [<paramref name="from"/>, <paramref name="to"/>] ms of every
+    /// non-catch trial (regressors: choice +1 for choice 0, signed motion and colour coherence
+    /// with + as evidence for choice 0, context +1 for motion), and the condition-averaged
+    /// trajectories of correct trials projected on them: per context, grouped by choice and signed
+    /// motion coherence ("motion") and by choice and signed colour coherence ("colour").
+    /// </summary>
+    public static (TaskAxes Axes, IReadOnlyList<ContextTrajectory> Trajectories) ContextStateSpace(IReadOnlyList<SimulatedTrial> trials, double from, double to, int components = 12)
+    {
+        var used = trials.Where(t => t.Info is { IsCatch: false } && t.Info.Condition.ContainsKey("context") && t.Nout >= 2).ToList();
+        if (used.Count < 8) throw new ArgumentException("The context state space needs at least eight answered non-catch trials.");
+        var windows = used.Select(t => Enumerable.Range(0, t.Count).Where(k => t.Time[k] >= from && t.Time[k] <= to).ToArray()).ToList();
+        int length = windows.Min(w => w.Length), n = used[0].N;
+        if (length < 2) throw new ArgumentException($"The window [{from}, {to}] ms holds fewer than two recorded time points.");
+        var rates = used.Select((t, i) =>
+        {
+            var m = new double[length, n];
+            for (int k = 0; k < length; k++) for (int u = 0; u < n; u++) m[k, u] = t.R[windows[i][k] * n + u];
+            return m;
+        }).ToList();
+        var (mean, sd) = TargetedDimensionalityReduction.ZScoreParameters(rates);
+        var z = rates.Select(r => TargetedDimensionalityReduction.ZScore(r, mean, sd)).ToList();
+        int Get(SimulatedTrial t, string key) => Convert.ToInt32(t.Info!.Condition[key], System.Globalization.CultureInfo.InvariantCulture);
+        int Motion(SimulatedTrial t) => Get(t, "coh_m") * Get(t, "left_right_m");
+        int Colour(SimulatedTrial t) => Get(t, "coh_c") * Get(t, "left_right_c");
+        string Context(SimulatedTrial t) => (string)t.Info!.Condition["context"];
+        var regressors = new double[used.Count, 4];
+        for (int i = 0; i < used.Count; i++)
+        {
+            regressors[i, 0] = used[i].Choice == 0 ? 1 : -1;
+            regressors[i, 1] = Motion(used[i]);
+            regressors[i, 2] = Colour(used[i]);
+            regressors[i, 3] = Context(used[i]) == "m" ? 1 : -1;
+        }
+        List<double[,]> Average(IEnumerable<IGrouping<string, int>> groups) => groups.Select(g =>
+        {
+            var m = new double[length, n];
+            int c = 0;
+            foreach (int i in g) { c++; for (int k = 0; k < length; k++) for (int u = 0; u < n; u++) m[k, u] += z[i][k, u]; }
+            for (int k = 0; k < length; k++) for (int u = 0; u < n; u++) m[k, u] /= c;
+            return m;
+        }).ToList();
+        var denoise = Average(Enumerable.Range(0, used.Count).GroupBy(i => $"{Context(used[i])} {used[i].Choice} {Motion(used[i])} {Colour(used[i])}"));
+        var axes = TargetedDimensionalityReduction.Find(z, regressors, ["choice", "motion", "colour", "context"], [0, 1, 2, 3], denoise, components);
+        var correct = Enumerable.Range(0, used.Count).Where(i => used[i].Choice == used[i].Info!.Choice).ToList();
+        var result = new List<ContextTrajectory>();
+        foreach (var context in correct.Select(i => Context(used[i])).Distinct().Order(StringComparer.Ordinal))
+            foreach (var (sortedBy, signed) in new (string, Func<SimulatedTrial, int>)[] { ("motion", Motion), ("colour", Colour) })
+                foreach (var g in correct.Where(i => Context(used[i]) == context).GroupBy(i => (Choice: used[i].Choice, Signed: signed(used[i]))).OrderBy(g => g.Key.Choice).ThenBy(g => g.Key.Signed))
+                    result.Add(new ContextTrajectory(context, sortedBy, g.Key.Choice, g.Key.Signed, axes.Project(Average(g.GroupBy(_ => ""))[0])));
+        return (axes, result);
+    }
+}
+
+/// <summary>A condition-averaged trajectory on the task axes (time x axes): context, the variable it is sorted by, choice and signed coherence.</summary>
+public sealed record ContextTrajectory(string Context, string SortedBy, int Choice, int SignedCoherence, double[,] Projection)
+{
+    /// <summary>A legend label such as "choice 0, +10".</summary>
+    public string Label => $"choice {Choice}, {SignedCoherence:+0;-0;0}";
 }

@@ -1,0 +1,60 @@
+using XPlot.Plotly;
+
+namespace PyCog.Plotting;
+
+/// <summary>
+/// Figures of one notebook: each chart is shown inline (the caller passes the returned HTML to the
+/// kernel's <c>display(HTML(...))</c>) and written as <c>artifacts/notebooks/&lt;notebook&gt;/&lt;name&gt;.png</c>
+/// (or under <c>PYCOG_ARTIFACTS</c>), so that the figures can be looked at without opening the notebook.
+/// Without Chromium or a local plotly.js the PNG is skipped with a note, unless
+/// <c>PYCOG_REQUIRE_PNG=1</c> (as in CI), which makes a missing PNG an error.
+/// </summary>
+public sealed class NotebookFigures
+{
+    readonly string _directory;
+    readonly bool _requirePng;
+    bool _warned;
+
+    /// <summary>Figures of <paramref name="notebook"/> (its file name without extension).</summary>
+    public NotebookFigures(string notebook)
+    {
+        if (string.IsNullOrWhiteSpace(notebook) || notebook.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new ArgumentException($"'{notebook}' is not a usable notebook name.", nameof(notebook));
+        var root = Environment.GetEnvironmentVariable("PYCOG_ARTIFACTS") is { Length: > 0 } env ? env : Path.Combine(RepositoryRoot(), "artifacts", "notebooks");
+        _directory = Path.Combine(root, notebook);
+        _requirePng = Environment.GetEnvironmentVariable("PYCOG_REQUIRE_PNG") == "1";
+    }
+
+    /// <summary>Where the PNGs go.</summary>
+    public string Directory => _directory;
+
+    /// <summary>The PNG files written so far.</summary>
+    public List<string> Written { get; } = [];
+
+    /// <summary>Writes the chart's PNG as <paramref name="name"/>.png and returns the chart's inline HTML.</summary>
+    public string Show(PlotlyChart chart, string name, int width = 900, int height = 600)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        string path = Path.Combine(_directory, name + ".png");
+        try
+        {
+            ChartExport.SavePng(chart, path, width, height);
+            Written.Add(path);
+        }
+        catch (InvalidOperationException e) when (!_requirePng)
+        {
+            // Export is a convenience on a desktop (no Chromium there is normal); the inline chart is the figure.
+            if (!_warned) Console.WriteLine($"(PNG export skipped: {e.Message})");
+            _warned = true;
+        }
+        return chart.GetInlineHtml();
+    }
+
+    /// <summary>The folder holding PyCog.sln above the working directory (the working directory if none).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(System.IO.Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "PyCog.sln"))) return dir.FullName;
+        return System.IO.Directory.GetCurrentDirectory();
+    }
+}
