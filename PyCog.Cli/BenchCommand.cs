@@ -21,11 +21,13 @@ static class BenchCommand
     {
         int minSteps = (int)(a.Long("--steps") ?? 5);
         if (minSteps < 1) throw new UsageException("--steps must be at least 1.");
+        string only = a.Get("--only") ?? "all";
+        if (only is not ("all" or "training" or "integrator")) throw new UsageException($"--only takes training or integrator, got '{only}'.");
         AnsiConsole.MarkupLine($"[bold]pycog bench[/]: one training step, B = {Trials}, {Environment.ProcessorCount} cores, " +
             $"{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512" : "AVX2")}, torch threads {TorchSharp.torch.get_num_threads()}");
         var table = new Table().AddColumns("N", "T", "fused ms/step", "torch ms/step", "torch / fused");
         var results = new List<Dictionary<string, object>>();
-        foreach (var (n, t) in Sizes)
+        foreach (var (n, t) in only == "integrator" ? [] : Sizes)
         {
             var config = new NetworkConfig { Nin = 2, N = n, Nout = 2, Ei = Connectivity.GenerateEi(n) }.Resolve();
             var (p, resolved) = NetworkInitializer.Initialize(config);
@@ -36,8 +38,8 @@ static class BenchCommand
                 (torch / fused).ToString("F2", CultureInfo.InvariantCulture) + "x");
             results.Add(new() { ["N"] = n, ["T"] = t, ["B"] = Trials, ["fused_ms"] = Math.Round(fused, 3), ["torch_ms"] = Math.Round(torch, 3), ["ratio"] = Math.Round(torch / fused, 3) });
         }
-        AnsiConsole.Write(table);
-        var integration = BenchIntegrator();
+        if (only != "integrator") AnsiConsole.Write(table);
+        var integration = only == "training" ? [] : BenchIntegrator(a.Has("--random"));
         if (a.Get("--json") is string path)
         {
             File.WriteAllText(path, JsonSerializer.Serialize(new Dictionary<string, object>
@@ -57,19 +59,31 @@ static class BenchCommand
     /// work (batched Euler steps with fresh Gaussian noise), for rdm_fixed (N = 100, 1400 ms) and
     /// romo (N = 500, 4800 ms) at dt = 0.5 ms, and the fraction of the machine's peak FLOP rate.
     /// </summary>
-    static List<Dictionary<string, object>> BenchIntegrator()
+    static List<Dictionary<string, object>> BenchIntegrator(bool random)
     {
         double ghz = CpuGhz();
         int cores = Environment.ProcessorCount;
         double peak = cores * ghz * (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 64 : 32); // GFLOP/s: 2 FMA pipes
-        var table = new Table().AddColumns("task", "N", "steps/trial", "integrator trials/s", "torch no-grad trials/s", "speed-up", "GFLOP/s", "% of peak");
+        var table = new Table().AddColumns("task", "network", "N", "steps/trial", "integrator trials/s", "torch no-grad trials/s", "speed-up", "GFLOP/s", "% of peak");
         var rows = new List<Dictionary<string, object>>();
         foreach (var (task, count) in new (Tasks.CognitiveTask, int)[] { (Tasks.RandomDotMotion.Fixed(), 128), (new Tasks.WorkingMemory(), 32) })
         {
-            var (p, config) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
-            var net = Simulation.TrainedNetwork.FromParameters(config, p, task: task.Name);
+            // The integrator's real work: the trained network from data/ when there is one (trained
+            // E/I networks hold many exact zeros, which the integrator skips), else a random one.
+            string trained = Path.Combine(DataFolder(), $"{task.Name}-seed100-fused.npz");
+            Simulation.TrainedNetwork net;
+            string kind;
+            if (!random && File.Exists(trained)) { net = Simulation.TrainedNetwork.Load(trained); kind = "trained"; }
+            else
+            {
+                var (p, initial) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
+                net = Simulation.TrainedNetwork.FromParameters(initial, p, task: task.Name);
+                kind = "random";
+            }
+            var config = net.Config;
             var requests = Enumerable.Range(0, count).Select(_ => new Tasks.TrialRequest { Kind = Tasks.TrialKind.Test }.With("catch", false)).ToList();
             var integrator = new Simulation.Integrator(net, new Simulation.SimulationOptions { Dt = 0.5, RecordEvery = 10 });
+            kind += integrator.IsSparse ? $", {100 * integrator.Density:F0}% dense: sparse product" : $", {100 * integrator.Density:F0}% dense";
             integrator.Run(task, requests.Take(Math.Min(4, count)).ToList(), 1); // warm-up
             var sw = Stopwatch.StartNew();
             var sims = integrator.Run(task, requests, 2);
@@ -78,13 +92,14 @@ static class BenchCommand
             double torchRate = TorchLoop(net, sims.Select(s => s.Trial!).ToList(), 0.5);
             double flopsPerTrial = steps * (2.0 * config.N * config.N + 2.0 * config.N * config.Nin + 6.0 * config.N);
             double gflops = ours * flopsPerTrial / 1e9;
-            table.AddRow(task.Name, config.N.ToString(), steps.ToString(), ours.ToString("F1", CultureInfo.InvariantCulture),
+            table.AddRow(task.Name, kind, config.N.ToString(), steps.ToString(), ours.ToString("F1", CultureInfo.InvariantCulture),
                 torchRate.ToString("F1", CultureInfo.InvariantCulture), (ours / torchRate).ToString("F2", CultureInfo.InvariantCulture) + "x",
                 gflops.ToString("F1", CultureInfo.InvariantCulture), (100 * gflops / peak).ToString("F0", CultureInfo.InvariantCulture) + "%");
-            rows.Add(new() { ["task"] = task.Name, ["N"] = config.N, ["steps"] = steps, ["integrator_trials_per_s"] = Math.Round(ours, 2),
+            rows.Add(new() { ["task"] = task.Name, ["network"] = kind, ["N"] = config.N, ["steps"] = steps, ["integrator_trials_per_s"] = Math.Round(ours, 2),
                 ["torch_trials_per_s"] = Math.Round(torchRate, 2), ["speedup"] = Math.Round(ours / torchRate, 2), ["gflops"] = Math.Round(gflops, 2),
                 ["peak_gflops"] = Math.Round(peak, 1), ["fraction_of_peak"] = Math.Round(gflops / peak, 3) });
         }
+        AnsiConsole.MarkupLine("GFLOP/s counts the dense products (2 N (N + Nin) per step), whatever the integrator skipped.");
         AnsiConsole.MarkupLine($"Integrator at dt = 0.5 ms; peak assumed {peak:F0} GFLOP/s ({cores} cores x {ghz:F2} GHz x {(peak / cores / ghz):F0} flop/cycle).");
         AnsiConsole.Write(table);
         return rows;
@@ -124,6 +139,15 @@ static class BenchCommand
         }
         GC.KeepAlive(one);
         return b / sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The repository's data/ folder (above the working directory or the binaries), or "data".</summary>
+    static string DataFolder()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "data", "manifest.json"))) return Path.Combine(dir.FullName, "data");
+        return "data";
     }
 
     static double CpuGhz()

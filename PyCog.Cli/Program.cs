@@ -16,7 +16,7 @@ commands:
                                  print one generated trial as JSON
   trials <FILE> --out OUT.npz [--n N] [--dt D] [--every K] [--seed S] [--set key=value ...] [--save-rates]
                                  run N test trials per condition with the fast integrator and save them
-  bench [--json FILE] [--steps N] time one training step of each engine, and the integrator, side by side
+  bench [--json FILE] [--steps N] [--only training|integrator]  time one training step of each engine, and the integrator, side by side
 """;
 
 // Redirected output (CI logs, files) gets wide tables instead of Spectre's 80-column default.
@@ -37,7 +37,7 @@ try
         "tasks" => TasksCommand.Run(),
         "trial" => TrialCommand.Run(new Arguments(rest, new HashSet<string> { "--name", "--dt", "--seed", "--index", "--set" }, new HashSet<string>())),
         "trials" => TrialsCommand.Run(new Arguments(rest, new HashSet<string> { "--out", "--n", "--dt", "--every", "--seed", "--set" }, new HashSet<string> { "--save-rates" })),
-        "bench" => BenchCommand.Run(new Arguments(rest, new HashSet<string> { "--json", "--steps" }, new HashSet<string>())),
+        "bench" => BenchCommand.Run(new Arguments(rest, new HashSet<string> { "--json", "--steps", "--only" }, new HashSet<string> { "--random" })),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
     };
 }

@@ -92,6 +92,30 @@ public class IntegratorTests
                 Assert.Equal(z[0, t, o], sim.Output(o, t + 1), 5);
     }
 
+    [Theory]
+    [InlineData(0.0)]    // rdm_fixed's structured mask: the weights below the threshold give exact zeros too
+    [InlineData(0.05)]
+    public void TheSparseProductGivesTheDenseProductsResults(double threshold)
+    {
+        var (task, net) = Rdm(threshold);
+        var requests = Enumerable.Range(0, 21).Select(_ => new TrialRequest { Kind = TrialKind.Test }).ToList();
+        var dense = new Integrator(net, new SimulationOptions { Dt = 1, SparseBelowDensity = 0 });
+        var sparse = new Integrator(net, new SimulationOptions { Dt = 1, SparseBelowDensity = 1 });
+        Assert.False(dense.IsSparse);
+        Assert.True(sparse.IsSparse);
+        Assert.InRange(sparse.Density, 0.01, 0.99);
+        var a = dense.Run(task, requests, 3);
+        var b = sparse.Run(task, requests, 3);
+        // Same sums in the same order: equal up to the sign of zero.
+        for (int i = 0; i < requests.Count; i++)
+        {
+            Assert.Equal(a[i].R.Select(v => v + 0f), b[i].R.Select(v => v + 0f));
+            Assert.Equal(a[i].Z, b[i].Z);
+            Assert.Equal(a[i].FinalState.Select(v => v + 0f), b[i].FinalState.Select(v => v + 0f));
+        }
+        Assert.Contains(a, s => s.R.Any(v => v > 0));
+    }
+
     [Fact]
     public void ManyTrialRunsDoNotDependOnThreadsOrBatchSize()
     {

@@ -83,3 +83,33 @@ public class RngTests
         Assert.Equal(2 * 0.05 * 0.05, gamma.Select(v => (v - 0.1) * (v - 0.1)).Average(), 4);
     }
 }
+
+public class DenseKernelTests
+{
+    [Theory]
+    [InlineData(1, 7, 16)]
+    [InlineData(6, 103, 112)]
+    [InlineData(13, 40, 48)]
+    [InlineData(64, 150, 160)]
+    public unsafe void DenseProductEqualsTheGeneralProductBitForBit(int m, int k, int cols)
+    {
+        var rng = new Rng(5);
+        int sm = k + 3;
+        var a = new float[m * sm]; var b = new float[k * cols]; var c1 = new float[m * cols]; var c2 = new float[m * cols];
+        for (int i = 0; i < a.Length; i++) a[i] = rng.NextDouble() < 0.3 ? 0 : (float)rng.NextGaussian();
+        for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextGaussian();
+        fixed (float* pa = a, pb = b, p1 = c1, p2 = c2)
+        {
+            Gemm.Multiply(m, k, cols, pa, sm, 1, pb, cols, p1, cols, false);
+            Gemm.MultiplyDense(m, k, cols, pa, sm, pb, cols, p2, cols);
+        }
+        Assert.Equal(c1, c2);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < cols; j++)
+            {
+                double s = 0;
+                for (int q = 0; q < k; q++) s += (double)a[i * sm + q] * b[q * cols + j];
+                Assert.True(Math.Abs(c2[i * cols + j] - s) <= 1e-4 * (1 + Math.Abs(s)), $"C[{i},{j}] = {c2[i * cols + j]}, plain loop {s}");
+            }
+    }
+}

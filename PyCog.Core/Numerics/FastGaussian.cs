@@ -42,8 +42,9 @@ public static class FastGaussian
         var t = (m - Vector256<float>.One) / (m + Vector256<float>.One);
         var t2 = t * t;
         var p = Vector256.Create(1f / 9);
-        p = Vector256.Create(1f / 7) + t2 * p; p = Vector256.Create(1f / 5) + t2 * p; p = Vector256.Create(1f / 3) + t2 * p; p = Vector256<float>.One + t2 * p;
-        return Vector256.ConvertToSingle(e) * 0.6931471805599453f + 2f * t * p;
+        p = Vector256.FusedMultiplyAdd(t2, p, Vector256.Create(1f / 7)); p = Vector256.FusedMultiplyAdd(t2, p, Vector256.Create(1f / 5));
+        p = Vector256.FusedMultiplyAdd(t2, p, Vector256.Create(1f / 3)); p = Vector256.FusedMultiplyAdd(t2, p, Vector256<float>.One);
+        return Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(e), Vector256.Create(0.6931471805599453f), 2f * t * p);
     }
 
     /// <summary>sin and cos of 2 pi u for u in [0, 1): quadrant reduction, then Taylor series on [0, pi/2).</summary>
@@ -55,13 +56,14 @@ public static class FastGaussian
         var f = (x - Vector256.ConvertToSingle(q)) * (MathF.PI / 2);
         var f2 = f * f;
         static Vector256<float> K(float v) => Vector256.Create(v);
+        static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
         // Horner: sin f = f (1 - f^2/3! + f^4/5! - ...), cos f = 1 - f^2/2! + f^4/4! - ...
         var ps = K(-1f / 39916800);
-        ps = K(1f / 362880) + f2 * ps; ps = K(-1f / 5040) + f2 * ps; ps = K(1f / 120) + f2 * ps; ps = K(-1f / 6) + f2 * ps; ps = Vector256<float>.One + f2 * ps;
+        ps = Fma(f2, ps, K(1f / 362880)); ps = Fma(f2, ps, K(-1f / 5040)); ps = Fma(f2, ps, K(1f / 120)); ps = Fma(f2, ps, K(-1f / 6)); ps = Fma(f2, ps, Vector256<float>.One);
         var s = f * ps;
         var pc = K(1f / 479001600);
-        pc = K(-1f / 3628800) + f2 * pc; pc = K(1f / 40320) + f2 * pc; pc = K(-1f / 720) + f2 * pc; pc = K(1f / 24) + f2 * pc; pc = K(-0.5f) + f2 * pc;
-        var c = Vector256<float>.One + f2 * pc;
+        pc = Fma(f2, pc, K(-1f / 3628800)); pc = Fma(f2, pc, K(1f / 40320)); pc = Fma(f2, pc, K(-1f / 720)); pc = Fma(f2, pc, K(1f / 24)); pc = Fma(f2, pc, K(-0.5f));
+        var c = Fma(f2, pc, Vector256<float>.One);
         var odd = Vector256.Equals(q & Vector256<int>.One, Vector256<int>.One).AsSingle();
         var sq = Vector256.ConditionalSelect(odd, c, s);
         var cq = Vector256.ConditionalSelect(odd, s, c);
@@ -99,28 +101,33 @@ public sealed class GaussianStream
     {
         int i = 0;
         while (i < dest.Length && _available > 0) dest[i++] = _buffer[16 - _available--];
+        if (i == dest.Length) return;
+        // The lane state lives in locals (registers) for the whole fill, not in the object's fields.
+        var s0 = _s0; var s1 = _s1; var s2 = _s2; var s3 = _s3;
         var inv = Vector256.Create(1f / (1 << 24));
         for (; i + 16 <= dest.Length; i += 16)
         {
-            Generate(inv, out var c, out var s);
+            Generate(inv, ref s0, ref s1, ref s2, ref s3, out var c, out var s);
             c.StoreUnsafe(ref dest[i]);
             s.StoreUnsafe(ref dest[i + 8]);
         }
         if (i < dest.Length)
         {
-            Generate(inv, out var c, out var s);
+            Generate(inv, ref s0, ref s1, ref s2, ref s3, out var c, out var s);
             c.StoreUnsafe(ref _buffer[0]);
             s.StoreUnsafe(ref _buffer[8]);
             _available = 16;
             while (i < dest.Length) dest[i++] = _buffer[16 - _available--];
         }
+        _s0 = s0; _s1 = s1; _s2 = s2; _s3 = s3;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void Generate(Vector256<float> inv, out Vector256<float> cos, out Vector256<float> sin)
+    static void Generate(Vector256<float> inv, ref Vector256<uint> s0, ref Vector256<uint> s1, ref Vector256<uint> s2, ref Vector256<uint> s3,
+        out Vector256<float> cos, out Vector256<float> sin)
     {
-        var a = FastGaussian.Next(ref _s0, ref _s1, ref _s2, ref _s3);
-        var b = FastGaussian.Next(ref _s0, ref _s1, ref _s2, ref _s3);
+        var a = FastGaussian.Next(ref s0, ref s1, ref s2, ref s3);
+        var b = FastGaussian.Next(ref s0, ref s1, ref s2, ref s3);
         var u1 = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(a, 8).AsInt32() + Vector256<int>.One) * inv;
         var u2 = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(b, 8).AsInt32()) * inv;
         var r = Vector256.Sqrt(FastGaussian.Log(u1) * -2f);

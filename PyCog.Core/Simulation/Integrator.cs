@@ -25,6 +25,13 @@ public sealed record SimulationOptions
     public int BatchSize { get; init; } = 32;
     /// <summary>Threads for many-trial runs (the results do not depend on it).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Use the sparse product when at most this fraction of [Wrec, Win] is nonzero (trained E/I
+    /// networks often hold many exact zeros). It skips zero weights and, eight trials at a time,
+    /// units silent in all eight: the same sums in the same order, so the results equal the dense
+    /// product's. 0 forces the dense product, 1 the sparse one.
+    /// </summary>
+    public double SparseBelowDensity { get; init; } = 0.4;
 }
 
 /// <summary>
@@ -44,8 +51,12 @@ public sealed unsafe class Integrator
 {
     readonly TrainedNetwork _net;
     readonly SimulationOptions _o;
-    readonly int _n, _np, _nin, _nout;
-    readonly float[] _alpha, _oneMinusAlpha, _noiseScale, _wrecT, _winT, _brec;
+    readonly int _n, _np, _nin, _nout, _stride;
+    // [Wrec_; Win_] transposed, (N + Nin) x Np: one product per step takes r and u together.
+    readonly float[] _alpha, _oneMinusAlpha, _noiseScale, _weightsT, _brec;
+    // The same weights by presynaptic unit (column of [Wrec, Win]), nonzeros only, when sparse enough.
+    readonly int[]? _colStart, _colRow;
+    readonly float[]? _colVal;
     readonly NoiseSampler? _correlatedIn, _correlatedRec;
     readonly float[] _inputSd;
     readonly bool _recZero, _inZero;
@@ -62,7 +73,7 @@ public sealed unsafe class Integrator
         if (_o.RecordEvery < 1) throw new ArgumentOutOfRangeException(nameof(options), "RecordEvery must be at least 1.");
         if (_o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
         var c = network.Config;
-        _n = c.N; _np = Gemm.Pad(_n); _nin = c.Nin; _nout = c.Nout;
+        _n = c.N; _np = Gemm.Pad(_n); _nin = c.Nin; _nout = c.Nout; _stride = Gemm.Pad(_n + _nin);
         double dt = _o.Dt;
         _alpha = new float[_np]; _oneMinusAlpha = new float[_np];
         for (int i = 0; i < _n; i++) { _alpha[i] = (float)(dt / c.TauOf(i)); _oneMinusAlpha[i] = 1 - _alpha[i]; }
@@ -71,7 +82,7 @@ public sealed unsafe class Integrator
         varRec.Validate("var_rec", _n);
         varIn.Validate("var_in", _nin);
         _recZero = varRec.IsZero; _inZero = varIn.IsZero;
-        _noiseScale = new float[_n];
+        _noiseScale = new float[_np];
         for (int i = 0; i < _n; i++) _noiseScale[i] = (float)Math.Sqrt(c.TauOf(i) * 2 / dt * (varRec.PerUnit?[i] ?? (varRec.Covariance is null ? varRec.Scalar : 1)));
         if (varRec.Covariance is not null)
         {
@@ -81,19 +92,45 @@ public sealed unsafe class Integrator
         _inputSd = new float[_nin];
         for (int i = 0; i < _nin; i++) _inputSd[i] = (float)Math.Sqrt(2 * c.TauIn / dt * (varIn.PerUnit?[i] ?? (varIn.Covariance is null ? varIn.Scalar : 0)));
         if (varIn.Covariance is not null) _correlatedIn = varIn.Sampler(_nin, 2 * c.TauIn / dt);
-        _wrecT = GC.AllocateArray<float>(_n * _np, pinned: true);
-        _winT = GC.AllocateArray<float>(Math.Max(_nin, 1) * _np, pinned: true);
+        _weightsT = GC.AllocateArray<float>((_n + _nin) * _np, pinned: true);
         _brec = new float[_np];
         for (int i = 0; i < _n; i++)
         {
-            for (int k = 0; k < _n; k++) _wrecT[k * _np + i] = network.Wrec[i, k];
-            for (int k = 0; k < _nin; k++) _winT[k * _np + i] = network.Win![i, k];
+            for (int k = 0; k < _n; k++) _weightsT[k * _np + i] = network.Wrec[i, k];
+            for (int k = 0; k < _nin; k++) _weightsT[(_n + k) * _np + i] = network.Win![i, k];
             _brec[i] = network.Brec[i];
+        }
+        int k0 = _n + _nin, nonzero = 0;
+        for (int k = 0; k < k0; k++) for (int i = 0; i < _n; i++) if (_weightsT[k * _np + i] != 0) nonzero++;
+        Density = k0 == 0 ? 0 : nonzero / (double)(k0 * _n);
+        if (Density <= _o.SparseBelowDensity)
+        {
+            // Grouped by chunks of SparseRowChunk postsynaptic units (their accumulators stay in L1), then by k.
+            int chunks = (_n + SparseRowChunk - 1) / SparseRowChunk;
+            _colStart = new int[chunks * (k0 + 1)]; _colRow = new int[nonzero]; _colVal = new float[nonzero];
+            int p = 0;
+            for (int chunk = 0; chunk < chunks; chunk++)
+            {
+                int i0 = chunk * SparseRowChunk, i1 = Math.Min(_n, i0 + SparseRowChunk);
+                for (int k = 0; k < k0; k++)
+                {
+                    _colStart[chunk * (k0 + 1) + k] = p;
+                    for (int i = i0; i < i1; i++)
+                        if (_weightsT[k * _np + i] is var w && w != 0) { _colRow[p] = i * SparseLanes; _colVal[p++] = w; }
+                }
+                _colStart[chunk * (k0 + 1) + k0] = p;
+            }
         }
     }
 
     /// <summary>The options in force.</summary>
     public SimulationOptions Options => _o;
+
+    /// <summary>Fraction of nonzero entries in [Wrec, Win] (after the load threshold).</summary>
+    public double Density { get; }
+
+    /// <summary>Whether steps use the sparse product (see <see cref="SimulationOptions.SparseBelowDensity"/>).</summary>
+    public bool IsSparse => _colStart is not null;
 
     /// <summary>The generator seed of trial <paramref name="index"/> of a run seeded with <paramref name="seed"/>.</summary>
     public static long TrialSeed(long seed, long index)
@@ -144,10 +181,11 @@ public sealed unsafe class Integrator
     public IReadOnlyList<SimulatedTrial> Run(CognitiveTask task, IReadOnlyList<TrialRequest> requests, long seed, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         var results = new SimulatedTrial[requests.Count];
-        // Small runs are split so that every thread gets a group (results do not depend on the batch size).
+        // Equal groups, a multiple of the thread count, none above BatchSize (results do not depend on the grouping).
         int threads = Math.Max(1, _o.Threads);
-        int batchSize = Math.Max(1, Math.Min(_o.BatchSize, (requests.Count + threads - 1) / threads));
-        int groups = (requests.Count + batchSize - 1) / batchSize;
+        int groups = threads * (int)Math.Ceiling(requests.Count / (double)(threads * _o.BatchSize));
+        int batchSize = Math.Max(1, (requests.Count + groups - 1) / groups);
+        groups = (requests.Count + batchSize - 1) / batchSize;
         int done = 0;
         Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation }, g =>
         {
@@ -168,9 +206,58 @@ public sealed unsafe class Integrator
 
     static float* P(float[] a) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));
 
+    /// <summary>Trials per block of the sparse product (two vectors of eight).</summary>
+    const int SparseLanes = 16;
+    /// <summary>Postsynaptic units per pass of the sparse product: 128 x 16 accumulators are 8 KB, well inside L1.</summary>
+    const int SparseRowChunk = 128;
+
+    /// <summary>
+    /// pre[b] = sum over presynaptic k of W[:, k] act_b[k] for the sixteen trials of one block,
+    /// skipping zero weights and units silent in all sixteen trials; each sum runs over k in
+    /// increasing order with fused multiply-adds, as the dense product does, so the two agree.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void SparseProduct(int block, int kAll, float[] actLanes, float[] accLanes, float[] pre, int bsz)
+    {
+        const int L = SparseLanes;
+        int n = _n, np = _np;
+        ref int start = ref MemoryMarshal.GetArrayDataReference(_colStart!);
+        ref int row = ref MemoryMarshal.GetArrayDataReference(_colRow!);   // premultiplied by L
+        ref float val = ref MemoryMarshal.GetArrayDataReference(_colVal!);
+        Array.Clear(accLanes);
+        ref float acc = ref MemoryMarshal.GetArrayDataReference(accLanes);
+        ref float a = ref actLanes[block * kAll * L];
+        for (int chunk = 0, chunks = (n + SparseRowChunk - 1) / SparseRowChunk; chunk < chunks; chunk++)
+        {
+            ref int chunkStart = ref Unsafe.Add(ref start, chunk * (kAll + 1));
+            for (int k = 0; k < kAll; k++)
+            {
+                var r0 = Vector256.LoadUnsafe(ref a, (nuint)(k * L));
+                var r1 = Vector256.LoadUnsafe(ref a, (nuint)(k * L + 8));
+                if (Vector256.EqualsAll(r0 | r1, Vector256<float>.Zero)) continue;   // -0 counts as silent too: its products are zero
+                for (int p = Unsafe.Add(ref chunkStart, k), end = Unsafe.Add(ref chunkStart, k + 1); p < end; p++)
+                {
+                    ref float y = ref Unsafe.Add(ref acc, Unsafe.Add(ref row, p));
+                    var w = Vector256.Create(Unsafe.Add(ref val, p));
+                    Vector256.FusedMultiplyAdd(w, r0, Vector256.LoadUnsafe(ref y)).StoreUnsafe(ref y);
+                    Vector256.FusedMultiplyAdd(w, r1, Vector256.LoadUnsafe(ref y, 8)).StoreUnsafe(ref y, 8);
+                }
+            }
+        }
+        for (int lane = 0; lane < L; lane++)
+        {
+            int b = block * L + lane;
+            if (b >= bsz) break;
+            ref float dst = ref pre[b * np];
+            ref float src = ref accLanes[lane];
+            for (int i = 0; i < n; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i * L);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     SimulatedTrial[] Batch(Trial?[] trials, Rng[] rngs, int[] freeSteps, float[]? startState)
     {
-        int bsz = trials.Length, np = _np, n = _n, nin = _nin, nout = _nout, every = _o.RecordEvery;
+        int bsz = trials.Length, np = _np, n = _n, nin = _nin, nout = _nout, every = _o.RecordEvery, sa = _stride;
         var c = _net.Config;
         var steps = new int[bsz];
         for (int b = 0; b < bsz; b++) steps[b] = trials[b]?.Length ?? freeSteps[b];
@@ -186,20 +273,23 @@ public sealed unsafe class Integrator
         var streams = rngs.Select(r => new GaussianStream(r)).ToArray();
         float baseline = (float)c.BaselineIn;
         var inNoise = new float[Math.Max(nin, 1)];
-        var recNoise = new float[n];
+        var recNoise = new float[np];            // units beyond N stay zero
         var uNow = new float[bsz * Math.Max(nin, 1)];
 
+        // Row b of `act` is [r (N), u (Nin), 0...]: the product with [Wrec_; Win_] gives both drives at once.
         var x = GC.AllocateArray<float>(bsz * np, pinned: true);
-        var r = GC.AllocateArray<float>(bsz * np, pinned: true);
+        // Rows padded to the kernel's register block: the extra rows stay zero and cost less than a slow remainder.
+        int rows = (bsz + Gemm.DenseRowBlock - 1) / Gemm.DenseRowBlock * Gemm.DenseRowBlock;
+        var act = GC.AllocateArray<float>(rows * sa, pinned: true);
         for (int b = 0; b < bsz; b++)
         {
             var row = x.AsSpan(b * np, n);
             (startState ?? _net.X0).AsSpan().CopyTo(row);
             if (_o.Sigma0 > 0)
                 for (int i = 0; i < n; i++) row[i] += (float)(_o.Sigma0 * rngs[b].NextGaussian());
+            Activations.Hidden(c.HiddenActivation, row, act.AsSpan(b * sa, n));
         }
-        var f = c.HiddenActivation;
-        Activations.Hidden(f, x, r);
+        bool rectify = c.HiddenActivation == HiddenActivation.Rectify;
 
         var records = new int[bsz];
         for (int b = 0; b < bsz; b++) records[b] = 1 + steps[b] / every;
@@ -217,70 +307,87 @@ public sealed unsafe class Integrator
 
         void Record(int b, int k)
         {
-            var rr = r.AsSpan(b * np, n);
+            var rr = act.AsSpan(b * sa, n);
             rr.CopyTo(rOut[b].AsSpan(k * n, n));
             Span<float> pre = stackalloc float[nout];
             for (int o = 0; o < nout; o++) pre[o] = _net.Bout[o] + TensorPrimitives.Dot(_net.Wout.Row(o), rr);
             Activations.Output(c.OutputActivation, pre, zOut[b].AsSpan(k * nout, nout));
         }
 
-        float* pr = P(r), wrecT = P(_wrecT), winT = P(_winT);
-        var pre = GC.AllocateArray<float>(bsz * np, pinned: true);
+        float* pa = P(act), pw = P(_weightsT);
+        var pre = GC.AllocateArray<float>(rows * np, pinned: true);
         float* pp = P(pre);
+        // Sparse product: activity of sixteen trials side by side, unit by unit ([block][unit][lane]).
+        int blocks = (bsz + SparseLanes - 1) / SparseLanes, kAll = n + nin;
+        var act8 = IsSparse ? new float[blocks * kAll * SparseLanes] : [];
+        var acc8 = IsSparse ? new float[np * SparseLanes] : [];
+        // Copies act[b, from..to) into trial b's lane.
+        void ToLanes(int b, int to, int from = 0)
+        {
+            ref float dst = ref act8[b / SparseLanes * kAll * SparseLanes + b % SparseLanes];
+            ref float src = ref act[b * sa];
+            for (int k = from; k < to; k++) Unsafe.Add(ref dst, k * SparseLanes) = Unsafe.Add(ref src, k);
+        }
+        if (IsSparse) for (int b = 0; b < bsz; b++) ToLanes(b, kAll);
         for (int t = 1; t <= maxSteps; t++)
         {
-            // pre-activation per trial: Wrec_ r + Win_ u + brec + noise
-            {
-                Gemm.Multiply(bsz, n, np, pr, np, 1, wrecT, np, pp, np, false);
-                for (int b = 0; b < bsz; b++)
-                {
-                    var row = pre.AsSpan(b * np, np);
-                    if (t <= steps[b])
-                    {
-                        // this step's input: baseline + task input + noise, rectified; then recurrent noise
-                        var ub = uNow.AsSpan(b * nin, nin);
-                        if (nin > 0)
-                        {
-                            // a handful of channels: plain scalar code beats span-call overheads here
-                            if (!_inZero)
-                            {
-                                if (_correlatedIn is not null) _correlatedIn.Fill(rngs[b], inNoise);
-                                else
-                                {
-                                    streams[b].Fill(inNoise.AsSpan(0, nin));
-                                    for (int k = 0; k < nin; k++) inNoise[k] *= _inputSd[k];
-                                }
-                            }
-                            int at = (t - 1) * nin;
-                            for (int k = 0; k < nin; k++)
-                            {
-                                float v = u[b][at + k] + baseline + (_inZero ? 0f : inNoise[k]);
-                                ub[k] = c.RectifyInputs && v < 0 ? 0f : v;
-                            }
-                        }
-                        for (int k = 0; k < nin; k++)
-                            if (ub[k] != 0) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(winT + k * np, np), ub[k], row, row);
-                        if (!_recZero)
-                        {
-                            if (_correlatedRec is not null) _correlatedRec.Fill(rngs[b], recNoise);
-                            else streams[b].Fill(recNoise);
-                            TensorPrimitives.MultiplyAdd(recNoise, _noiseScale, row[..n], row[..n]);
-                        }
-                    }
-                    // x = (1 - alpha) x + alpha (pre + brec), one pass over whole vectors (np is a multiple of 16)
-                    var xs = x.AsSpan(b * np, np);
-                    for (int j = 0; j < np; j += Vector256<float>.Count)
-                    {
-                        var pre8 = Vector256.LoadUnsafe(ref row[j]) + Vector256.LoadUnsafe(ref _brec[j]);
-                        var x8 = Vector256.LoadUnsafe(ref xs[j]) * Vector256.LoadUnsafe(ref _oneMinusAlpha[j]) + Vector256.LoadUnsafe(ref _alpha[j]) * pre8;
-                        x8.StoreUnsafe(ref xs[j]);
-                    }
-                }
-            }
-            Activations.Hidden(f, x, r);
+            // This step's inputs, baseline + task input + noise, rectified, into each row's input slots.
             for (int b = 0; b < bsz; b++)
             {
-                if (t > steps[b]) continue;
+                var ub = act.AsSpan(b * sa + n, nin);
+                if (t > steps[b]) { ub.Clear(); continue; }
+                if (nin == 0) continue;
+                if (!_inZero)
+                {
+                    if (_correlatedIn is not null) _correlatedIn.Fill(rngs[b], inNoise);
+                    else
+                    {
+                        streams[b].Fill(inNoise.AsSpan(0, nin));
+                        for (int k = 0; k < nin; k++) inNoise[k] *= _inputSd[k];
+                    }
+                }
+                int at = (t - 1) * nin;
+                for (int k = 0; k < nin; k++)
+                {
+                    float v = u[b][at + k] + baseline + (_inZero ? 0f : inNoise[k]);
+                    ub[k] = c.RectifyInputs && v < 0 ? 0f : v;
+                }
+                ub.CopyTo(uNow.AsSpan(b * nin, nin));
+            }
+
+            // pre = Wrec_ r + Win_ u for every trial in one product.
+            if (IsSparse)
+            {
+                for (int b = 0; b < bsz; b++) ToLanes(b, kAll, n);
+                for (int block = 0; block < blocks; block++) SparseProduct(block, kAll, act8, acc8, pre, bsz);
+            }
+            else Gemm.MultiplyDense(rows, n + nin, np, pa, sa, pw, np, pp, np);
+
+            // x = (1 - alpha) x + alpha (pre + brec + noise scale * xi), then r = f(x): one pass per trial.
+            for (int b = 0; b < bsz; b++)
+            {
+                bool active = t <= steps[b];
+                if (active && !_recZero)
+                {
+                    if (_correlatedRec is not null) _correlatedRec.Fill(rngs[b], recNoise.AsSpan(0, n));
+                    else streams[b].Fill(recNoise.AsSpan(0, n));
+                }
+                bool noisy = active && !_recZero;
+                ref float xr = ref x[b * np];
+                ref float pr = ref pre[b * np];
+                ref float rr = ref act[b * sa];
+                for (int j = 0; j < np; j += Vector256<float>.Count)
+                {
+                    var drive = Vector256.LoadUnsafe(ref pr, (nuint)j) + Vector256.LoadUnsafe(ref _brec[0], (nuint)j);
+                    if (noisy) drive = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref recNoise[0], (nuint)j), Vector256.LoadUnsafe(ref _noiseScale[0], (nuint)j), drive);
+                    var x8 = Vector256.LoadUnsafe(ref xr, (nuint)j) * Vector256.LoadUnsafe(ref _oneMinusAlpha[0], (nuint)j) + Vector256.LoadUnsafe(ref _alpha[0], (nuint)j) * drive;
+                    x8.StoreUnsafe(ref xr, (nuint)j);
+                    // Writing r over the padding and input slots is fine: they are refilled before the next product.
+                    if (rectify) Vector256.Max(x8, Vector256<float>.Zero).StoreUnsafe(ref rr, (nuint)j);
+                }
+                if (!rectify) Activations.Hidden(c.HiddenActivation, x.AsSpan(b * np, n), act.AsSpan(b * sa, n));
+                if (IsSparse) ToLanes(b, n);
+                if (!active) continue;
                 if (t % every == 0)
                 {
                     int k = t / every;
