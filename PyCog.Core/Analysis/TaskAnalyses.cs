@@ -66,6 +66,25 @@ public static class TaskAnalyses
             }).ToList();
 
     /// <summary>
+    /// Mante (Figs. 4, 5): per context ("m" motion, "c" colour), the fraction of choice 0 against the
+    /// signed motion coherence and against the signed colour coherence (+ is evidence for choice
+    /// 0), each with its cumulative-Gaussian fit: steep for the relevant stimulus, flat for the other.
+    /// </summary>
+    public static IReadOnlyList<ContextPsychometric> ContextPsychometrics(IReadOnlyList<SimulatedTrial> trials)
+    {
+        int Get(SimulatedTrial t, string key) => Convert.ToInt32(t.Info!.Condition[key], System.Globalization.CultureInfo.InvariantCulture);
+        var result = new List<ContextPsychometric>();
+        foreach (var g in trials.Where(t => t.Info is { IsCatch: false } && t.Info.Condition.ContainsKey("context"))
+                     .GroupBy(t => (string)t.Info!.Condition["context"]).OrderByDescending(g => g.Key, StringComparer.Ordinal))
+            foreach (var (stimulus, key) in new[] { ("motion", "m"), ("colour", "c") })
+            {
+                var points = Psychometric.Curve(g, t => Get(t, $"coh_{key}") * Get(t, $"left_right_{key}"), choice: 0);
+                result.Add(new ContextPsychometric(g.Key, stimulus, g.Key == key, points, Psychometric.FitCumulativeGaussian(points)));
+            }
+        return result;
+    }
+
+    /// <summary>
     /// Mante (Fig. 4): the choice, motion, colour and context axes of the targeted dimensionality
     /// reduction over the window [<paramref name="from"/>, <paramref name="to"/>] ms of every
     /// non-catch trial (regressors: choice +1 for choice 0, signed motion and colour coherence
@@ -125,4 +144,11 @@ public sealed record ContextTrajectory(string Context, string SortedBy, int Choi
 {
     /// <summary>A legend label such as "choice 0, +10".</summary>
     public string Label => $"choice {Choice}, {SignedCoherence:+0;-0;0}";
+}
+
+/// <summary>One psychometric curve of the context task: the context, the stimulus on the x axis, whether it is the relevant one, the points and fit.</summary>
+public sealed record ContextPsychometric(string Context, string Stimulus, bool Relevant, IReadOnlyList<PsychometricPoint> Points, PsychometricFit Fit)
+{
+    /// <summary>"motion" or "colour": the context's name.</summary>
+    public string ContextName => Context == "m" ? "motion" : "colour";
 }
