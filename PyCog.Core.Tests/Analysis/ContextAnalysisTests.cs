@@ -48,4 +48,45 @@ public class ContextAnalysisTests
             }
         }
     }
+
+    [Fact]
+    public void TheStateSpaceRecoversPlantedChoiceAndMotionCodes()
+    {
+        // Units 0-2 carry choice, motion and colour (growing over time) plus noise; the rest is noise.
+        var task = ContextDependentIntegration.Mante();
+        var rng = new Rng(4);
+        const int n = 12, count = 20;
+        var trials = ConditionGrid.TestRequests(task, 3).Select(request =>
+        {
+            var trial = task.GenerateTrial(rng, 20, request);
+            var c = trial.Info.Condition;
+            int choice = trial.Info.Choice!.Value;
+            double motion = (int)c["coh_m"] * (int)c["left_right_m"], colour = (int)c["coh_c"] * (int)c["left_right_c"];
+            var r = new float[count * n];
+            for (int k = 0; k < count; k++)
+            {
+                double ramp = (k + 1.0) / count;
+                for (int u = 0; u < n; u++) r[k * n + u] = (float)(0.3 * rng.NextGaussian());
+                r[k * n + 0] += (float)(ramp * (choice == 0 ? 2 : -2));
+                r[k * n + 1] += (float)(ramp * motion / 5);
+                r[k * n + 2] += (float)(ramp * colour / 5);
+            }
+            return new SimulatedTrial
+            {
+                Time = Enumerable.Range(0, count).Select(k => 10.0 * k).ToArray(), Nin = 0, N = n, Nout = 2, U = [], R = r, FinalState = new float[n],
+                Trial = trial, Z = Enumerable.Range(0, count).SelectMany(_ => choice == 0 ? new[] { 1f, 0f } : new[] { 0f, 1f }).ToArray(),
+            };
+        }).ToList();
+        var (axes, trajectories) = TaskAnalyses.ContextStateSpace(trials, 0, 190, components: 6);
+        Assert.Equal(["choice", "motion", "colour", "context"], axes.Names);
+        // The choice axis lies along unit 0 and the motion axis along unit 1.
+        Assert.True(Math.Abs(axes.Axes[0, 0]) > 0.9, $"choice axis weight on unit 0: {axes.Axes[0, 0]}");
+        Assert.True(Math.Abs(axes.Axes[1, 1]) > 0.9, $"motion axis weight on unit 1: {axes.Axes[1, 1]}");
+        // In the motion context, trajectories sorted by motion end in the order of signed motion on the motion axis.
+        var byMotion = trajectories.Where(t => t.Context == "m" && t.SortedBy == "motion").OrderBy(t => t.SignedCoherence).ToList();
+        Assert.Equal(6, byMotion.Count);
+        var ends = byMotion.Select(t => t.Projection[t.Projection.GetLength(0) - 1, 1] * Math.Sign(axes.Axes[1, 1])).ToList();
+        for (int i = 1; i < ends.Count; i++) Assert.True(ends[i] > ends[i - 1], $"motion-axis ends not ordered by coherence: {string.Join(", ", ends)}");
+        Assert.All(byMotion, t => Assert.Equal(t.SignedCoherence > 0 ? 0 : 1, t.Choice));
+    }
 }
