@@ -9,6 +9,10 @@ using (var process = System.Diagnostics.Process.Start(build)!)
     var output = process.StandardOutput.ReadToEndAsync();
     var errors = process.StandardError.ReadToEndAsync();
     process.WaitForExit();
-    if (process.ExitCode != 0)
+    bool built = System.IO.File.Exists("../PyCog.Plotting/bin/Release/net10.0/PyCog.Plotting.dll");
+    // Another open notebook may hold the assemblies (Windows locks loaded files): keep using that build.
+    if (process.ExitCode != 0 && built && (output.Result + errors.Result).Contains("being used by another process"))
+        Console.WriteLine("PyCog is in use by another notebook; using the existing build.");
+    else if (process.ExitCode != 0)
         throw new Exception("Building PyCog failed (dotnet build PyCog.Plotting -c Release):\n" + output.Result + errors.Result);
 }
