@@ -139,16 +139,20 @@ public static class Charts
         }), title, "|weight|", "count", 600, 400);
 
     /// <summary>Validation performance (or RMSE) against trials seen, one line per run (several seeds on one plot: paper Fig. 9).</summary>
-    public static PlotlyChart TrainingCurves(IEnumerable<(string Name, SavedRun Run)> runs, string title = "Training")
+    public static PlotlyChart TrainingCurves(IEnumerable<(string Name, SavedRun Run)> runs, string title = "Training", bool logTrials = false)
     {
         string measure = "performance";
         var traces = runs.Select(r =>
         {
             var (trials, values, m) = ConnectivityAnalysis.TrainingCurve(r.Run);
             measure = m;
-            return new Scatter { x = trials, y = values, mode = "lines+markers", name = r.Name };
+            // A log axis cannot show the validation before the first step (0 trials).
+            var keep = Enumerable.Range(0, trials.Length).Where(i => !logTrials || trials[i] > 0).ToArray();
+            return new Scatter { x = keep.Select(i => trials[i]).ToArray(), y = keep.Select(i => values[i]).ToArray(), mode = "lines+markers", name = r.Name };
         }).ToList();
-        return Finish(Chart.Plot(traces), title, "trials", measure);
+        var chart = Finish(Chart.Plot(traces), title, logTrials ? "trials (log scale)" : "trials", measure);
+        if (logTrials) chart.WithLayout(new Layout.Layout { title = title, xaxis = new Xaxis { type = "log", title = "trials (log scale)" }, yaxis = new Yaxis { title = measure }, width = 700, height = 450 });
+        return chart;
     }
 
     /// <summary>Variance explained by each principal component.</summary>
