@@ -63,4 +63,40 @@ public class ChartTests
         }
         finally { File.Delete(path); File.Delete(blank); }
     }
+
+    [Fact]
+    public void ScreenPathsMarkAndNumberTheTargets()
+    {
+        var html = Charts.ScreenPaths([("sequence 1", [0.0, 0.5], [0.0, 0.5])], [(-0.5, 0.5), (0.5, 0.5)]).GetInlineHtml();
+        Assert.Contains("\"text\":[\"0\",\"1\"]", html);
+        Assert.Contains("\"x\":[-0.5,0.5]", html);
+        Assert.Contains("sequence 1", html);
+    }
+
+    [Fact]
+    public void OutputAgainstTargetAndLinesCarryTheirSeries()
+    {
+        var html = Charts.OutputVersusTarget([1.0, 2.0], [0.1, 0.2], [0.0, 0.3], "sine").GetInlineHtml();
+        Assert.Contains("\"name\":\"target\"", html);
+        Assert.Contains("\"y\":[0.1,0.2]", html);
+        var lines = Charts.Lines([("threshold", [0.0, 0.1], [1.0, 2.0])], "t", "x", "y").GetInlineHtml();
+        Assert.Contains("\"y\":[1.0,2.0]", lines);
+    }
+
+    [Fact]
+    public void LogTrainingCurvesDropTheValidationAtZeroTrials()
+    {
+        var p = new NetworkParameters(new Matrix(2, 1), new Matrix(2, 2), new Matrix(1, 2), new float[2], new float[1], new float[2]);
+        var run = new PyCog.IO.SavedRun
+        {
+            Task = "t", Engine = "fused", Config = new NetworkConfig { Nin = 1, N = 2, Nout = 1 }.Resolve(),
+            Current = p, Best = p, GradientRng = [], ValidationRng = [],
+            History = { new(0, 1, 1, 50), new(1000, 0.5, 0.5, 70), new(2000, 0.2, 0.2, 90) },
+        };
+        var linear = Charts.TrainingCurves([("seed 1", run)]).GetInlineHtml();
+        var log = Charts.TrainingCurves([("seed 1", run)], logTrials: true).GetInlineHtml();
+        Assert.Contains("\"x\":[0.0,1000.0,2000.0]", linear);
+        Assert.Contains("\"x\":[1000.0,2000.0]", log);
+        Assert.Contains("\"type\":\"log\"", log);
+    }
 }
