@@ -278,8 +278,9 @@ public sealed unsafe class Integrator
 
         // Row b of `act` is [r (N), u (Nin), 0...]: the product with [Wrec_; Win_] gives both drives at once.
         var x = GC.AllocateArray<float>(bsz * np, pinned: true);
-        // Rows padded to the kernel's register block: the extra rows stay zero and cost less than a slow remainder.
-        int rows = (bsz + Gemm.DenseRowBlock - 1) / Gemm.DenseRowBlock * Gemm.DenseRowBlock;
+        // Rows padded to the kernel's register block: the extra rows stay zero and cost less than a slow
+        // remainder. A handful of trials (a single or free run) is cheaper row by row.
+        int rows = bsz < Gemm.DenseRowBlock ? bsz : (bsz + Gemm.DenseRowBlock - 1) / Gemm.DenseRowBlock * Gemm.DenseRowBlock;
         var act = GC.AllocateArray<float>(rows * sa, pinned: true);
         for (int b = 0; b < bsz; b++)
         {
