@@ -65,6 +65,13 @@ public static class TaskAnalyses
                 return (g.Key, g.First().Time[..count], x, y);
             }).ToList();
 
+    /// <summary>Context task: the signed coherence of stimulus "m" (motion) or "c" (colour), + as evidence for choice 0.</summary>
+    static int SignedCoherence(SimulatedTrial t, string stimulus)
+    {
+        int Get(string key) => Convert.ToInt32(t.Info!.Condition[key], System.Globalization.CultureInfo.InvariantCulture);
+        return Get($"coh_{stimulus}") * Get($"left_right_{stimulus}");
+    }
+
     /// <summary>
     /// Mante (Figs. 4, 5): per context ("m" motion, "c" colour), the fraction of choice 0 against the
     /// signed motion coherence and against the signed colour coherence (+ is evidence for choice
@@ -72,13 +79,12 @@ public static class TaskAnalyses
     /// </summary>
     public static IReadOnlyList<ContextPsychometric> ContextPsychometrics(IReadOnlyList<SimulatedTrial> trials)
     {
-        int Get(SimulatedTrial t, string key) => Convert.ToInt32(t.Info!.Condition[key], System.Globalization.CultureInfo.InvariantCulture);
         var result = new List<ContextPsychometric>();
         foreach (var g in trials.Where(t => t.Info is { IsCatch: false } && t.Info.Condition.ContainsKey("context"))
                      .GroupBy(t => (string)t.Info!.Condition["context"]).OrderByDescending(g => g.Key, StringComparer.Ordinal))
             foreach (var (stimulus, key) in new[] { ("motion", "m"), ("colour", "c") })
             {
-                var points = Psychometric.Curve(g, t => Get(t, $"coh_{key}") * Get(t, $"left_right_{key}"), choice: 0);
+                var points = Psychometric.Curve(g, t => SignedCoherence(t, key), choice: 0);
                 result.Add(new ContextPsychometric(g.Key, stimulus, g.Key == key, points, Psychometric.FitCumulativeGaussian(points)));
             }
         return result;
@@ -107,9 +113,8 @@ public static class TaskAnalyses
         }).ToList();
         var (mean, sd) = TargetedDimensionalityReduction.ZScoreParameters(rates);
         var z = rates.Select(r => TargetedDimensionalityReduction.ZScore(r, mean, sd)).ToList();
-        int Get(SimulatedTrial t, string key) => Convert.ToInt32(t.Info!.Condition[key], System.Globalization.CultureInfo.InvariantCulture);
-        int Motion(SimulatedTrial t) => Get(t, "coh_m") * Get(t, "left_right_m");
-        int Colour(SimulatedTrial t) => Get(t, "coh_c") * Get(t, "left_right_c");
+        int Motion(SimulatedTrial t) => SignedCoherence(t, "m");
+        int Colour(SimulatedTrial t) => SignedCoherence(t, "c");
         string Context(SimulatedTrial t) => (string)t.Info!.Condition["context"];
         var regressors = new double[used.Count, 4];
         for (int i = 0; i < used.Count; i++)

@@ -27,8 +27,8 @@ public sealed record SimulationOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>
     /// Use the sparse product when at most this fraction of [Wrec, Win] is nonzero (trained E/I
-    /// networks often hold many exact zeros). It skips zero weights and, eight trials at a time,
-    /// units silent in all eight: the same sums in the same order, so the results equal the dense
+    /// networks often hold many exact zeros). It skips zero weights and, sixteen trials at a time,
+    /// units silent in all sixteen: the same sums in the same order, so the results equal the dense
     /// product's. 0 forces the dense product, 1 the sparse one.
     /// </summary>
     public double SparseBelowDensity { get; init; } = 0.4;
@@ -320,12 +320,12 @@ public sealed unsafe class Integrator
         float* pp = P(pre);
         // Sparse product: activity of sixteen trials side by side, unit by unit ([block][unit][lane]).
         int blocks = (bsz + SparseLanes - 1) / SparseLanes, kAll = n + nin;
-        var act8 = IsSparse ? new float[blocks * kAll * SparseLanes] : [];
-        var acc8 = IsSparse ? new float[np * SparseLanes] : [];
+        var actLanes = IsSparse ? new float[blocks * kAll * SparseLanes] : [];
+        var accLanes = IsSparse ? new float[np * SparseLanes] : [];
         // Copies act[b, from..to) into trial b's lane.
         void ToLanes(int b, int to, int from = 0)
         {
-            ref float dst = ref act8[b / SparseLanes * kAll * SparseLanes + b % SparseLanes];
+            ref float dst = ref actLanes[b / SparseLanes * kAll * SparseLanes + b % SparseLanes];
             ref float src = ref act[b * sa];
             for (int k = from; k < to; k++) Unsafe.Add(ref dst, k * SparseLanes) = Unsafe.Add(ref src, k);
         }
@@ -360,20 +360,19 @@ public sealed unsafe class Integrator
             if (IsSparse)
             {
                 for (int b = 0; b < bsz; b++) ToLanes(b, kAll, n);
-                for (int block = 0; block < blocks; block++) SparseProduct(block, kAll, act8, acc8, pre, bsz);
+                for (int block = 0; block < blocks; block++) SparseProduct(block, kAll, actLanes, accLanes, pre, bsz);
             }
             else Gemm.MultiplyDense(rows, n + nin, np, pa, sa, pw, np, pp, np);
 
             // x = (1 - alpha) x + alpha (pre + brec + noise scale * xi), then r = f(x): one pass per trial.
             for (int b = 0; b < bsz; b++)
             {
-                bool active = t <= steps[b];
-                if (active && !_recZero)
+                bool active = t <= steps[b], noisy = active && !_recZero;
+                if (noisy)
                 {
                     if (_correlatedRec is not null) _correlatedRec.Fill(rngs[b], recNoise.AsSpan(0, n));
                     else streams[b].Fill(recNoise.AsSpan(0, n));
                 }
-                bool noisy = active && !_recZero;
                 ref float xr = ref x[b * np];
                 ref float pr = ref pre[b * np];
                 ref float rr = ref act[b * sa];
