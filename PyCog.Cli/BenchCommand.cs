@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using PyCog.Network;
+using PyCog.IO;
 using PyCog.Numerics;
+using PyCog.Torch;
 using PyCog.Training;
 using Spectre.Console;
 
@@ -30,10 +32,11 @@ static class BenchCommand
         foreach (var (n, t) in only == "integrator" ? [] : Sizes)
         {
             var config = new NetworkConfig { Nin = 2, N = n, Nout = 2, Ei = Connectivity.GenerateEi(n) }.Resolve();
-            var (p, resolved) = NetworkInitializer.Initialize(config);
+            var training = new TrainingConfig();
+            var (p, resolved) = NetworkInitializer.Initialize(config, training.Seed);
             var batch = SyntheticBatch(resolved, t);
-            double fused = Time(new FusedEngine(resolved), p, batch, resolved, minSteps);
-            double torch = Time(new TorchEngine(resolved), p, batch, resolved, minSteps);
+            double fused = Time(FusedEngine.Factory.Create(resolved, training), p, batch, training, minSteps);
+            double torch = Time(TorchEngine.Factory().Create(resolved, training), p, batch, training, minSteps);
             table.AddRow(n.ToString(), t.ToString(), fused.ToString("F2", CultureInfo.InvariantCulture), torch.ToString("F2", CultureInfo.InvariantCulture),
                 (torch / fused).ToString("F2", CultureInfo.InvariantCulture) + "x");
             results.Add(new() { ["N"] = n, ["T"] = t, ["B"] = Trials, ["fused_ms"] = Math.Round(fused, 3), ["torch_ms"] = Math.Round(torch, 3), ["ratio"] = Math.Round(torch / fused, 3) });
@@ -70,13 +73,13 @@ static class BenchCommand
         {
             // The integrator's real work: the trained network from data/ when there is one (trained
             // E/I networks hold many exact zeros, which the integrator skips), else a random one.
-            string trained = Path.Combine(DataFolder(), $"{task.Name}-seed100-fused.npz");
+            string trained = Path.Combine(RepositoryFolder.FindHolding("data/manifest.json") ?? ".", "data", $"{task.Name}-seed100-fused.npz");
             Simulation.TrainedNetwork net;
             string kind;
             if (!random && File.Exists(trained)) { net = Simulation.TrainedNetwork.Load(trained); kind = "trained"; }
             else
             {
-                var (p, initial) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
+                var (p, initial) = NetworkInitializer.Initialize((task.Network with { Rho0 = 0.9 }).Resolve(), new TrainingConfig().Seed);
                 net = Simulation.TrainedNetwork.FromParameters(initial, p, task: task.Name);
                 kind = "random";
             }
@@ -89,7 +92,7 @@ static class BenchCommand
             var sims = integrator.Run(task, requests, 2);
             double ours = count / sw.Elapsed.TotalSeconds;
             int steps = sims[0].Trial!.Length;
-            double torchRate = TorchLoop(net, sims.Select(s => s.Trial!).ToList(), 0.5);
+            double torchRate = TorchIntegratorLoop.TrialsPerSecond(net, sims.Select(s => s.Trial!).ToList(), 0.5);
             double flopsPerTrial = steps * (2.0 * config.N * config.N + 2.0 * config.N * config.Nin + 6.0 * config.N);
             double gflops = ours * flopsPerTrial / 1e9;
             table.AddRow(task.Name, kind, config.N.ToString(), steps.ToString(), ours.ToString("F1", CultureInfo.InvariantCulture),
@@ -105,51 +108,6 @@ static class BenchCommand
         return rows;
     }
 
-    /// <summary>The same Euler steps in TorchSharp without autograd: trials in one batch, noise from torch.randn.</summary>
-    static double TorchLoop(Simulation.TrainedNetwork net, List<Tasks.Trial> trials, double dt)
-    {
-        using var outer = TorchSharp.torch.NewDisposeScope();
-        using var noGrad = TorchSharp.torch.no_grad();
-        var c = net.Config;
-        int b = trials.Count, n = c.N, nin = c.Nin, steps = trials.Max(t => t.Length);
-        var f32 = TorchSharp.torch.ScalarType.Float32;
-        var wrecT = TorchSharp.torch.tensor(net.Wrec.Data, [n, n], f32).t().contiguous();
-        var winT = TorchSharp.torch.tensor(net.Win!.Data, [n, nin], f32).t().contiguous();
-        var brec = TorchSharp.torch.tensor(net.Brec, [n], f32);
-        var u = new float[steps * b * nin];
-        for (int i = 0; i < b; i++)
-            for (int t = 0; t < trials[i].Length; t++)
-                for (int k = 0; k < nin; k++) u[(t * b + i) * nin + k] = Math.Max(0, trials[i].Inputs[t, k] + (float)c.BaselineIn);
-        var inputs = TorchSharp.torch.tensor(u, [steps, b, nin], f32);
-        var alpha = TorchSharp.torch.tensor((float)(dt / c.Tau));
-        var decay = TorchSharp.torch.tensor((float)(1 - dt / c.Tau));
-        var noiseScale = TorchSharp.torch.tensor((float)Math.Sqrt(c.Tau * 2 / dt * c.VarRec.Scalar));
-        TorchSharp.Scalar one = 1.0;
-        var x = TorchSharp.torch.tensor(net.X0, [1, n], f32).expand(b, n).contiguous();
-        var r = x.relu();
-        var sw = Stopwatch.StartNew();
-        for (int t = 0; t < steps; t++)
-        {
-            using var scope = TorchSharp.torch.NewDisposeScope();
-            var pre = r.mm(wrecT).add(inputs[t].mm(winT), one).add(brec, one).add(TorchSharp.torch.randn(b, n).mul(noiseScale), one);
-            var next = (x * decay).add(pre * alpha, one).MoveToOuterDisposeScope();
-            var rate = next.relu().MoveToOuterDisposeScope();
-            x.Dispose(); r.Dispose(); // keep memory flat: only the current state survives the step
-            x = next; r = rate;
-        }
-        GC.KeepAlive(one);
-        return b / sw.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>The repository's data/ folder (above the working directory or the binaries), or "data".</summary>
-    static string DataFolder()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "data", "manifest.json"))) return Path.Combine(dir.FullName, "data");
-        return "data";
-    }
-
     static double CpuGhz()
     {
         try
@@ -161,14 +119,15 @@ static class BenchCommand
         return 2.5;
     }
 
-    static Batch SyntheticBatch(NetworkConfig c, int time)
+    static Batch SyntheticBatch(ResolvedNetworkConfig network, int time)
     {
+        var c = network.Config;
         var rng = new Rng(2024);
         int rows = time * Trials;
         var u = new float[rows * c.Nin];
         for (int k = 0; k < u.Length; k++) u[k] = (float)Math.Max(0, 0.2 + 0.5 * rng.NextDouble() + 0.01 * rng.NextGaussian());
         var noise = new float[rows * c.N];
-        c.VarRec.Sampler(c.N, 2 / c.EffectiveDt).Fill(rng, noise, Enumerable.Repeat((float)Math.Sqrt(c.Tau), c.N).ToArray());
+        network.Dynamics().FillRecurrentNoise(rng, noise);
         var y = new float[rows * c.Nout];
         for (int k = 0; k < y.Length; k++) y[k] = rng.NextDouble() < 0.5 ? 0.2f : 1f;
         var m = Enumerable.Repeat(1f, y.Length).ToArray();
@@ -176,7 +135,7 @@ static class BenchCommand
     }
 
     /// <summary>Median milliseconds per step after two warm-up steps, over at least <paramref name="minSteps"/> steps and one second.</summary>
-    static double Time(ITrainingEngine engine, NetworkParameters initial, Batch batch, NetworkConfig c, int minSteps)
+    static double Time(ITrainingEngine engine, NetworkParameters initial, Batch batch, TrainingConfig c, int minSteps)
     {
         using var _ = engine;
         var p = initial.Clone();

@@ -14,24 +14,24 @@ static class InfoCommand
         string path = a.Positional[0];
         var run = NetworkFile.Load(path);
         var c = run.Config;
-        var eff = run.BestEffective();
+        var eff = run.Effective();
         string F(double v, string fmt = "G6") => double.IsFinite(v) ? v.ToString(fmt, CultureInfo.InvariantCulture) : "n/a";
 
         var summary = new Table().HideHeaders().AddColumns("", "");
         void Row(string k, string v) => summary.AddRow(Markup.Escape(k), Markup.Escape(v));
         Row("file", Path.GetFullPath(path));
         Row("task", run.Task);
-        Row("status", run.Status + (run.Termination is null ? "" : $" ({run.Termination})"));
+        Row("status", (run.Finished ? "finished" : "training") + (run.Termination is null ? "" : $" ({run.Termination})"));
         Row("engine", run.Engine);
         Row("library version", run.LibraryVersion);
-        Row("seed", c.Seed.ToString(CultureInfo.InvariantCulture));
+        Row("seed", run.Seed.ToString(CultureInfo.InvariantCulture));
         Row("Nin / N / Nout", $"{c.Nin} / {c.N} / {c.Nout}");
         Row("Dale's law", c.Ei is null ? "no" : $"E/I = {c.Ei.Count(e => e > 0)}/{c.Ei.Count(e => e < 0)}");
-        Row("updates / trials", $"{run.Iteration - 1:N0} / {run.GradientTrials:N0}");
+        Row("trials", $"{run.Trials:N0}");
         Row("training time", $"{run.ElapsedSeconds:F1} s");
-        Row("best (iteration)", run.BestIteration.ToString("N0", CultureInfo.InvariantCulture));
-        Row("best validation cost / RMSE", $"{F(run.BestCost)} / {F(run.BestRmse)}");
-        Row("best performance", run.BestPerformance is double p ? $"{p:F1}%" : "n/a");
+        Row("best (iteration)", run.Best.Iteration.ToString("N0", CultureInfo.InvariantCulture));
+        Row("best validation cost / RMSE", $"{F(run.Best.Cost)} / {F(run.Best.Rmse)}");
+        Row("best performance", run.Best.Performance is double p ? $"{p:F1}%" : "n/a");
         Row("spectral radius (best Wrec_)", F(eff.Wrec.SpectralRadius(), "F4"));
         Row("validations", run.History.Count.ToString(CultureInfo.InvariantCulture));
         if (run.Notes.TryGetValue("command", out var cmd)) Row("command", cmd);
@@ -45,7 +45,8 @@ static class InfoCommand
             AnsiConsole.Write(hist);
         }
         var parameters = new Table().Title("configuration (pycog names)").AddColumns("parameter", "value", "parameter", "value");
-        var rows = ParameterTable.Describe(c);
+        var rows = NetworkConfig.Parameters.Describe(c).Concat(run.TrainingSettings.Select(kv => (Name: kv.Key, Value: kv.Value)))
+            .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         int half = (rows.Count + 1) / 2;
         for (int i = 0; i < half; i++)
         {

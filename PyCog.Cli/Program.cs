@@ -47,7 +47,7 @@ catch (UsageException e)
     Console.Error.WriteLine(Usage);
     return 2;
 }
-catch (KeyNotFoundException e) when (e.Message.StartsWith("Unknown task", StringComparison.Ordinal))
+catch (UnknownTaskException e)
 {
     Console.Error.WriteLine($"pycog: {e.Message}");
     return 2;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using PyCog.IO;
 using PyCog.Network;
 using PyCog.Tasks;
+using PyCog.Torch;
 using PyCog.Training;
 using Spectre.Console;
 
@@ -16,21 +17,27 @@ static class TrainCommand
         if (a.Positional.Count != 1) throw new UsageException("train needs exactly one task name.");
         var task = TaskRegistry.Create(a.Positional[0]);
         string engine = (a.Get("--engine") ?? "fused").ToLowerInvariant();
-        if (!Engines.Names.Contains(engine)) throw new UsageException($"Unknown engine '{engine}'. Engines: {string.Join(", ", Engines.Names)}.");
-        var config = ParameterTable.Apply(task.Network, a.All("--set"));
-        if (a.Long("--seed") is long seed) config = config with { Seed = seed };
-        string output = a.Get("--out") ?? Path.Combine("runs", $"{task.Name}-seed{config.Seed}-{engine}.npz");
+        EngineFactory factory = engine switch
+        {
+            "fused" => FusedEngine.Factory,
+            "torch" => TorchEngine.Factory(),
+            _ => throw new UsageException($"Unknown engine '{engine}'. Engines: fused, torch."),
+        };
+        var (network, training) = RunParameters.Apply(task.Network, TrainingConfig.For(task), a.All("--set"));
+        if (a.Long("--seed") is long seed) training = training with { Seed = seed };
+        string output = a.Get("--out") ?? Path.Combine("runs", $"{task.Name}-seed{training.Seed}-{engine}.npz");
 
         bool resuming = File.Exists(output);
         if (resuming && a.All("--set").Count > 0)
             AnsiConsole.MarkupLine("[yellow]warning:[/] resuming: the configuration comes from the checkpoint; --set is ignored.");
         AnsiConsole.MarkupLine(resuming
             ? $"[bold]pycog train[/] {Markup.Escape(task.Name)}: resuming from [blue]{Markup.Escape(output)}[/] with the {engine} engine"
-            : $"[bold]pycog train[/] {Markup.Escape(task.Name)} (seed {config.Seed}, {engine} engine) -> [blue]{Markup.Escape(output)}[/]");
+            : $"[bold]pycog train[/] {Markup.Escape(task.Name)} (seed {training.Seed}, {engine} engine) -> [blue]{Markup.Escape(output)}[/]");
         if (!resuming)
         {
-            var c = config.Resolve();
-            AnsiConsole.MarkupLine($"  Nin/N/Nout {c.Nin}/{c.N}/{c.Nout}, dt {c.EffectiveDt} ms, tau {c.Tau} ms, var_rec {c.VarRec}, n_gradient {c.NGradient}, checkfreq {c.CheckFreq}, criterion: {Markup.Escape(task.Criterion)}");
+            var c = network.Resolve().Config;
+            var t = training.Resolve(c);
+            AnsiConsole.MarkupLine($"  Nin/N/Nout {c.Nin}/{c.N}/{c.Nout}, dt {c.EffectiveDt} ms, tau {c.Tau} ms, var_rec {c.VarRec}, n_gradient {t.NGradient}, checkfreq {t.CheckFrequency}, criterion: {Markup.Escape(task.Criterion)}");
         }
 
         using var cts = new CancellationTokenSource();
@@ -42,9 +49,9 @@ static class TrainCommand
         };
         Console.CancelKeyPress += onCancel;
         var display = new ProgressDisplay();
-        var trainer = new Trainer(task, config)
+        var trainer = new Trainer(task, network, training)
         {
-            Engine = engine,
+            Engine = factory,
             CheckpointPath = output,
             Progress = display,
             Warning = w => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}"),
@@ -83,7 +90,7 @@ static class TrainCommand
             var summary = new Dictionary<string, object?>
             {
                 ["task"] = task.Name,
-                ["seed"] = result.Run.Config.Seed,
+                ["seed"] = result.Network.Seed,
                 ["engine"] = engine,
                 ["reached"] = result.CriterionReached,
                 ["termination"] = result.Termination.ToString(),

@@ -64,11 +64,9 @@ static class TrialsCommand
             trials[i].Z.CopyTo(z, i * count * nout);
             r?.Let(arr => trials[i].R.CopyTo(arr, i * count * n));
         }
-        string full = Path.GetFullPath(path), tmp = full + ".tmp";
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        using (var fs = new FileStream(tmp, FileMode.Create))
-        using (var zip = new ZipArchive(fs, ZipArchiveMode.Create))
+        AtomicFile.Write(path, fs =>
         {
+            using var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true);
             void Put(string name, Action<Stream> write) { using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open(); write(s); }
             var longest = trials.First(t => t.Count == count);
             Put("t.npy", s => Npy.Write(s, longest.Time, count));
@@ -82,8 +80,7 @@ static class TrialsCommand
                     : t.Info.Condition.ToDictionary(kv => kv.Key, kv => kv.Value is FrequencyPair p ? p.ToString() : kv.Value)).ToList(),
                 choices = trials.Select(t => t.Choice).ToList(),
             }));
-        }
-        File.Move(tmp, full, overwrite: true);
+        });
     }
 
     static void Let<T>(this T value, Action<T> action) => action(value);

@@ -16,13 +16,8 @@ public static class ChartExport
     {
         var env = Environment.GetEnvironmentVariable("PYCOG_PLOTLYJS");
         if (!string.IsNullOrEmpty(env) && File.Exists(env)) return env;
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "node_modules", "plotly.js-dist-min", "plotly.min.js");
-                if (File.Exists(candidate)) return candidate;
-            }
-        return null;
+        const string relative = "node_modules/plotly.js-dist-min/plotly.min.js";
+        return PyCog.IO.RepositoryFolder.FindHolding(relative) is { } root ? Path.Combine(root, relative) : null;
     }
 
     /// <summary>A standalone HTML page for the chart, with plotly.js embedded when a local copy exists.</summary>

@@ -139,12 +139,12 @@ public static class Charts
         }), title, "|weight|", "count", 600, 400);
 
     /// <summary>Validation performance (or RMSE) against trials seen, one line per run (several seeds on one plot: paper Fig. 9).</summary>
-    public static PlotlyChart TrainingCurves(IEnumerable<(string Name, SavedRun Run)> runs, string title = "Training", bool logTrials = false)
+    public static PlotlyChart TrainingCurves(IEnumerable<(string Name, SavedNetwork Network)> runs, string title = "Training", bool logTrials = false)
     {
         string measure = "performance";
         var traces = runs.Select(r =>
         {
-            var (trials, values, m) = ConnectivityAnalysis.TrainingCurve(r.Run);
+            var (trials, values, m) = ConnectivityAnalysis.TrainingCurve(r.Network);
             measure = m;
             // A log axis cannot show the validation before the first step (0 trials).
             var keep = Enumerable.Range(0, trials.Length).Where(i => !logTrials || trials[i] > 0).ToArray();

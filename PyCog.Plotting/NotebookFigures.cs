@@ -51,10 +51,5 @@ public sealed class NotebookFigures
     }
 
     /// <summary>The folder holding PyCog.sln above the working directory (the working directory if none).</summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(System.IO.Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PyCog.sln"))) return dir.FullName;
-        return System.IO.Directory.GetCurrentDirectory();
-    }
+    public static string RepositoryRoot() => PyCog.IO.RepositoryFolder.Root() ?? System.IO.Directory.GetCurrentDirectory();
 }

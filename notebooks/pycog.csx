@@ -1,7 +1,6 @@
 // Notebook helpers shared by every notebook: load a trained network from data/ or retrain it.
 using System.IO;
 using PyCog.Analysis;
-using PyCog.IO;
 using PyCog.Network;
 using PyCog.Plotting;
 using PyCog.Simulation;
@@ -29,9 +28,10 @@ TrainedNetwork LoadOrTrain(string task, bool retrain, int seed = 100, NetworkCon
     var t = TaskRegistry.Create(task);
     var path = Path.Combine(NotebookFigures.RepositoryRoot(), "artifacts", "notebooks", "networks", file);
     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    var result = new Trainer(t, (config ?? t.Network) with { Seed = seed }) { CheckpointPath = path, Progress = new ConsoleTrainingProgress() }.Train();
+    var training = TrainingConfig.For(t) with { Seed = seed };
+    var result = new Trainer(t, config ?? t.Network, training) { CheckpointPath = path, Progress = new ConsoleTrainingProgress() }.Train();
     Console.WriteLine($"{result.Termination} after {result.TrialsSeen:N0} trials, {result.Seconds:F0} s; saved {path}");
-    return TrainedNetwork.FromRun(result.Run);
+    return TrainedNetwork.FromSaved(result.Network);
 }
 
 /// <summary>A cumulative-Gaussian threshold as text; a curve that does not rise within 100 % coherence is "flat".</summary>

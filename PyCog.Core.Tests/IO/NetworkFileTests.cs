@@ -15,7 +15,7 @@ public class NetworkFileTests
     {
         var task = RandomDotMotion.Fixed();
         string path = TempFile();
-        new Trainer(task, task.Network with { NGradient = 4, NValidation = 11, CheckFreq = 5, MaxIter = 10, Lambda2R = 0.25 }) { CheckpointPath = path }.Train();
+        new Trainer(task, training: TrainingConfig.For(task) with { NGradient = 4, NValidation = 11, CheckFreq = 5, MaxIter = 10, Lambda2R = 0.25 }) { CheckpointPath = path }.Train();
         return path;
     }
 
@@ -45,23 +45,32 @@ public class NetworkFileTests
         {
             var run = NetworkFile.Load(path);
             Assert.Equal("rdm_fixed", run.Task);
-            Assert.Equal("finished", run.Status);
-            Assert.Equal(0.25, run.Config.Lambda2R);
-            Assert.Equal(ParameterTable.Describe(run.Config), ParameterTable.Describe(NetworkFile.Load(path).Config));
+            Assert.True(run.Finished);
+            Assert.Equal(Termination.MaxIter, run.Termination);
+            Assert.Equal("0.25", run.TrainingSettings["lambda2_r"]);
+            Assert.Equal(NetworkConfig.Parameters.Describe(run.Config), NetworkConfig.Parameters.Describe(NetworkFile.Load(path).Config));
             Assert.Equal(RandomDotMotion.Fixed().Network.Ei, run.Config.Ei);
             Assert.Equal(RandomDotMotion.Fixed().Network.Cin!.Plastic.Data, run.Config.Cin!.Plastic.Data);
+            var checkpoint = Checkpoint.Load(path);
+            Assert.Equal(0.25, checkpoint.Training.Lambda2R);
+            Assert.Equal(10, checkpoint.Training.MaxIter);
             string copy = TempFile();
+            checkpoint.Save(copy);
+            var again = Checkpoint.Load(copy);
+            Assert.Equal(checkpoint.Best.Wrec.Data, again.Best.Wrec.Data);
+            Assert.Equal(checkpoint.Current.X0, again.Current.X0);
+            Assert.Equal(checkpoint.History, again.History);
+            Assert.Equal(checkpoint.GradientRng, again.GradientRng);
+            Assert.Equal(checkpoint.Training, again.Training);
+            // a trained network saved alone loads, but is not a checkpoint
             NetworkFile.Save(copy, run);
-            var again = NetworkFile.Load(copy);
-            Assert.Equal(run.Best.Wrec.Data, again.Best.Wrec.Data);
-            Assert.Equal(run.Current.X0, again.Current.X0);
-            Assert.Equal(run.History, again.History);
-            Assert.Equal(run.GradientRng, again.GradientRng);
+            Assert.Equal(run.Parameters.Wrec.Data, NetworkFile.Load(copy).Parameters.Wrec.Data);
+            Assert.Contains("cannot be resumed", Assert.Throws<NetworkFileException>(() => Checkpoint.Load(copy)).Message);
             File.Delete(copy);
             // the effective weights stored for Python users are those of the best parameters
             using var zip = ZipFile.OpenRead(path);
             using var s = zip.GetEntry("Wrec.npy")!.Open();
-            Assert.Equal(run.BestEffective().Wrec.Data.Select(v => (double)v), Npy.Read(s, "Wrec").Values);
+            Assert.Equal(run.Effective().Wrec.Data.Select(v => (double)v), Npy.Read(s, "Wrec").Values);
         }
         finally { File.Delete(path); }
     }

@@ -92,7 +92,7 @@ public class ConfigurationTests
     [InlineData("dt")]
     [InlineData("tau")]
     [InlineData("Cin")]
-    [InlineData("learning_rate")]
+    [InlineData("gamma_k")]
     public void InvalidParametersAreNamed(string parameter)
     {
         var ok = new NetworkConfig { Nin = 2, N = 5, Nout = 1 };
@@ -104,7 +104,7 @@ public class ConfigurationTests
             "dt" => ok with { Dt = 150 },
             "tau" => ok with { Tau = -1 },
             "Cin" => ok with { Cin = new Connectivity(new Matrix(5, 3)) },
-            _ => ok with { LearningRate = 0 },
+            _ => ok with { GammaK = 0 },
         };
         var e = Assert.Throws<ConfigurationException>(() => bad.Resolve());
         Assert.Equal(parameter, e.Parameter);
@@ -122,32 +122,40 @@ public class ConfigurationTests
     public void ResolveFillsPycogDefaults()
     {
         var c = new NetworkConfig { Nin = 1, N = 10, Nout = 1, Ei = Connectivity.GenerateEi(10) }.Resolve();
-        Assert.Equal(20, c.EffectiveDt);
-        Assert.Equal(WeightDistribution.Gamma, c.DistributionRec);
-        Assert.Equal(WeightDistribution.Uniform, c.DistributionIn);
+        Assert.Equal(20, c.Dt);
+        Assert.Equal(WeightDistribution.Gamma, c.Config.DistributionRec);
+        Assert.Equal(WeightDistribution.Uniform, c.Config.DistributionIn);
         Assert.Equal(1.5, c.Rho0);
-        Assert.Equal(500, c.CheckFreq);
-        Assert.Equal(50_000, c.Patience);
+        var training = new PyCog.Training.TrainingConfig().Resolve(c.Config);
+        Assert.Equal(500, training.CheckFrequency);
+        Assert.Equal(50_000, training.PatienceSteps);
         var noDale = new NetworkConfig { N = 10 }.Resolve();
-        Assert.Equal(WeightDistribution.Normal, noDale.DistributionRec);
+        Assert.Equal(WeightDistribution.Normal, noDale.Config.DistributionRec);
         Assert.Equal(1.1, noDale.Rho0);
         var continuous = new NetworkConfig { N = 10, Mode = RunMode.Continuous }.Resolve();
-        Assert.Equal(1, continuous.NGradient);
-        Assert.False(continuous.TrainX0);
+        Assert.False(continuous.Config.TrainX0);
+        var continuousTraining = new PyCog.Training.TrainingConfig().Resolve(continuous.Config);
+        Assert.Equal(1, continuousTraining.NGradient);
+        Assert.Equal(10_000, continuousTraining.CheckFrequency);
     }
 
     [Fact]
     public void ParameterTableSetsByPycogNameAndRejectsUnknownNames()
     {
-        var c = ParameterTable.Apply(new NetworkConfig(), ["var_rec=0.01", "hidden_activation=rtanh", "lambda_Omega=3", "train_brec=true", "n_gradient=5"]);
+        var (c, t) = PyCog.Training.RunParameters.Apply(new NetworkConfig(), new PyCog.Training.TrainingConfig(),
+            ["var_rec=0.01", "hidden_activation=rtanh", "lambda_Omega=3", "train_brec=true", "n_gradient=5", "seed=9"]);
         Assert.Equal(0.01, c.VarRec.Scalar);
         Assert.Equal(HiddenActivation.Rtanh, c.HiddenActivation);
-        Assert.Equal(3, c.LambdaOmega);
+        Assert.Equal(3, t.LambdaOmega);
         Assert.True(c.TrainBrec);
-        Assert.Equal(5, c.NGradient);
-        var e = Assert.Throws<ConfigurationException>(() => ParameterTable.Set(c, "var_recc", "1"));
+        Assert.Equal(5, t.NGradient);
+        Assert.Equal(9, t.Seed);
+        var e = Assert.Throws<ConfigurationException>(() => PyCog.Training.RunParameters.Set(c, t, "var_recc", "1"));
         Assert.Contains("var_rec", e.Message);
-        Assert.Throws<ConfigurationException>(() => ParameterTable.Set(c, "hidden_activation", "relu6"));
+        Assert.Throws<ConfigurationException>(() => NetworkConfig.Parameters.Set(c, "hidden_activation", "relu6"));
+        Assert.Throws<ConfigurationException>(() => NetworkConfig.Parameters.Set(c, "learning_rate", "0.1"));
+        // the two tables share no name, so every pycog name has one home
+        Assert.Empty(NetworkConfig.Parameters.Names.Intersect(PyCog.Training.TrainingConfig.Parameters.Names));
     }
 }
 
@@ -156,16 +164,16 @@ public class InitializationTests
     [Fact]
     public void InitialSpectralRadiusIsRho0WithDale()
     {
-        var (p, c) = NetworkInitializer.Initialize(RandomDotMotion.Fixed().Network);
+        var (p, c) = NetworkInitializer.Initialize(RandomDotMotion.Fixed().Network.Resolve(), 1234);
         Assert.Equal(1.5, EffectiveWeights.Compute(c, p).Wrec.SpectralRadius(), 3);
-        var (p2, c2) = NetworkInitializer.Initialize(new NetworkConfig { Nin = 2, N = 50, Nout = 1, Ei = Connectivity.GenerateEi(50) });
+        var (p2, c2) = NetworkInitializer.Initialize((new NetworkConfig { Nin = 2, N = 50, Nout = 1, Ei = Connectivity.GenerateEi(50) }).Resolve(), 1234);
         Assert.Equal(1.5, EffectiveWeights.Compute(c2, p2).Wrec.SpectralRadius(), 3);
     }
 
     [Fact]
     public void InitialSpectralRadiusIsOnePointOneWithoutDale()
     {
-        var (p, c) = NetworkInitializer.Initialize(new NetworkConfig { Nin = 2, N = 50, Nout = 1 });
+        var (p, c) = NetworkInitializer.Initialize((new NetworkConfig { Nin = 2, N = 50, Nout = 1 }).Resolve(), 1234);
         Assert.Equal(1.1, EffectiveWeights.Compute(c, p).Wrec.SpectralRadius(), 3);
     }
 
@@ -176,8 +184,8 @@ public class InitializationTests
         var plastic = Matrix.FromFunction(n, n, (i, j) => i != j && j != 0 ? 1 : 0);
         var fixedW = Matrix.FromFunction(n, n, (i, j) => i != 0 && j == 0 ? 0.3 : 0);
         var config = new NetworkConfig { N = n, Nout = 1, Crec = new Connectivity(plastic, fixedW), DistributionRec = WeightDistribution.Uniform };
-        var (p, c) = NetworkInitializer.Initialize(config);
-        double scale = c.Crec!.Fixed[1, 0] / 0.3;
+        var (p, c) = NetworkInitializer.Initialize(config.Resolve(), 1234);
+        double scale = c.Crec.Fixed[1, 0] / 0.3;
         Assert.NotEqual(1.0, scale, 3);
         Assert.Equal(1.1, EffectiveWeights.Compute(c, p).Wrec.SpectralRadius(), 3);
     }
@@ -186,15 +194,15 @@ public class InitializationTests
     public void InitialisationIsReproducibleAndDrawsOnlyPlasticEntries()
     {
         var task = RandomDotMotion.Fixed();
-        var (a, _) = NetworkInitializer.Initialize(task.Network);
-        var (b, _) = NetworkInitializer.Initialize(task.Network);
+        var (a, _) = NetworkInitializer.Initialize(task.Network.Resolve(), 1234);
+        var (b, _) = NetworkInitializer.Initialize(task.Network.Resolve(), 1234);
         Assert.Equal(a.Wrec.Data, b.Wrec.Data);
         var cin = task.Network.Cin!;
         for (int k = 0; k < a.Win!.Data.Length; k++)
             if (cin.PlasticMask.Data[k] == 0) Assert.Equal(0, a.Win.Data[k]);
             else Assert.True(a.Win.Data[k] >= 0, "Dale's law: initial weights are absolute values");
         Assert.All(a.X0, v => Assert.Equal(0.1f, v));
-        var (other, _) = NetworkInitializer.Initialize(task.Network with { Seed = 99 });
+        var (other, _) = NetworkInitializer.Initialize(task.Network.Resolve(), 99);
         Assert.NotEqual(a.Wrec.Data, other.Wrec.Data);
     }
 
@@ -206,7 +214,7 @@ public class InitializationTests
     public void DistributionsHaveTheirStatedMoments(WeightDistribution d)
     {
         var config = new NetworkConfig { Nin = 400, N = 400, Nout = 1, DistributionIn = d, Rho0 = 1.1 };
-        var (p, _) = NetworkInitializer.Initialize(config);
+        var (p, _) = NetworkInitializer.Initialize(config.Resolve(), 1234);
         var w = p.Win!.Data.Select(v => (double)v).ToArray();
         double mean = w.Average(), variance = w.Select(v => (v - mean) * (v - mean)).Average();
         var (expectedMean, expectedVar) = d switch

@@ -87,11 +87,10 @@ public class ChartTests
     public void LogTrainingCurvesDropTheValidationAtZeroTrials()
     {
         var p = new NetworkParameters(new Matrix(2, 1), new Matrix(2, 2), new Matrix(1, 2), new float[2], new float[1], new float[2]);
-        var run = new PyCog.IO.SavedRun
+        var run = new PyCog.IO.SavedNetwork
         {
-            Task = "t", Engine = "fused", Config = new NetworkConfig { Nin = 1, N = 2, Nout = 1 }.Resolve(),
-            Current = p, Best = p, GradientRng = [], ValidationRng = [],
-            History = { new(0, 1, 1, 50), new(1000, 0.5, 0.5, 70), new(2000, 0.2, 0.2, 90) },
+            Task = "t", Engine = "fused", Seed = 1, Network = new NetworkConfig { Nin = 1, N = 2, Nout = 1 }.Resolve(), Parameters = p,
+            History = [new(0, 1, 1, 50), new(1000, 0.5, 0.5, 70), new(2000, 0.2, 0.2, 90)],
         };
         var linear = Charts.TrainingCurves([("seed 1", run)]).GetInlineHtml();
         var log = Charts.TrainingCurves([("seed 1", run)], logTrials: true).GetInlineHtml();

@@ -15,12 +15,7 @@ public class NotebookTests
 {
     static readonly string Root = FindRoot();
 
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PyCog.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("PyCog.sln not found above the test binaries.");
-    }
+    static string FindRoot() => PyCog.IO.RepositoryFolder.Root() ?? throw new DirectoryNotFoundException("PyCog.sln not found above the test binaries.");
 
     static IEnumerable<string> Notebooks() => Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal);
 

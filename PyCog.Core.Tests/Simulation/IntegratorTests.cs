@@ -12,7 +12,7 @@ public class IntegratorTests
     static (CognitiveTask Task, TrainedNetwork Net) Rdm(double threshold = 0)
     {
         var task = RandomDotMotion.Fixed();
-        var (p, config) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
+        var (p, config) = NetworkInitializer.Initialize((task.Network with { Rho0 = 0.9 }).Resolve(), 1234);
         return (task, TrainedNetwork.FromParameters(config, p, threshold, task.Name));
     }
 
@@ -84,8 +84,8 @@ public class IntegratorTests
         int steps = trial.Length;
         var inputs = trial.Inputs.Data.Select(v => (float)Math.Max(0, v + c.BaselineIn)).ToArray();
         var batch = new Batch(steps, 1, c.Nin, c.N, c.Nout, inputs, new float[steps * c.N], trial.Outputs!.Data, trial.Mask!.Data);
-        var (p, _) = NetworkInitializer.Initialize(task.Network with { Rho0 = 0.9 });
-        using var engine = new FusedEngine(c);
+        var (p, _) = NetworkInitializer.Initialize((task.Network with { Rho0 = 0.9 }).Resolve(), 1234);
+        using var engine = new FusedEngine(net.Network, new TrainingConfig());
         var z = engine.Evaluate(p, batch).Outputs;
         for (int t = 0; t < steps; t++)
             for (int o = 0; o < c.Nout; o++)
@@ -148,7 +148,7 @@ public class IntegratorTests
     public void ContinuousModeStartsWhereTheLastRunEnded()
     {
         var task = new SineWave();
-        var (p, config) = NetworkInitializer.Initialize(task.Network);
+        var (p, config) = NetworkInitializer.Initialize(task.Network.Resolve(), 1234);
         var net = TrainedNetwork.FromParameters(config, p, 0);
         var integrator = new Integrator(net, new SimulationOptions { Dt = 1 });
         var first = integrator.RunFree(100, 1);
@@ -162,7 +162,7 @@ public class IntegratorTests
     public void WeightsBelowThresholdAreZeroedOnLoad()
     {
         var task = RandomDotMotion.Fixed();
-        var (p, config) = NetworkInitializer.Initialize(task.Network);
+        var (p, config) = NetworkInitializer.Initialize(task.Network.Resolve(), 1234);
         p.Wrec.Data[1] = 5e-5f; p.Wrec.Data[2] = 2e-4f;
         var net = TrainedNetwork.FromParameters(config, p);
         var eff = EffectiveWeights.Compute(config, p);

@@ -6,8 +6,11 @@ namespace PyCog.Tests.Support;
 
 public static class Fixtures
 {
+    /// <summary>The initialisation seed of the tiny network.</summary>
+    public const long InitSeed = 7;
+
     /// <summary>A tiny E/I network: Nin 2, N 10 (8 E, 2 I), Nout 2, structured input and output masks.</summary>
-    public static NetworkConfig TinyConfig(HiddenActivation f = HiddenActivation.Rectify, OutputActivation g = OutputActivation.Linear, bool dale = true)
+    public static ResolvedNetworkConfig TinyConfig(HiddenActivation f = HiddenActivation.Rectify, OutputActivation g = OutputActivation.Linear, bool dale = true)
     {
         int n = 10;
         var ei = Connectivity.GenerateEi(n);
@@ -18,14 +21,14 @@ public static class Fixtures
             Nin = 2, N = n, Nout = 2, Ei = dale ? ei : null,
             Cin = new Connectivity(cin), Cout = new Connectivity(cout),
             HiddenActivation = f, OutputActivation = g,
-            TrainBrec = true, TrainBout = true, Seed = 7,
+            TrainBrec = true, TrainBout = true,
         }.Resolve();
     }
 
     /// <summary>Initial parameters nudged away from kinks, biases and x0 made non-trivial.</summary>
-    public static NetworkParameters Parameters(NetworkConfig config, long seed = 3)
+    public static NetworkParameters Parameters(ResolvedNetworkConfig config, long seed = 3)
     {
-        var (p, _) = NetworkInitializer.Initialize(config);
+        var (p, _) = NetworkInitializer.Initialize(config, InitSeed);
         var rng = new Rng(seed);
         foreach (var (_, values) in p.Arrays())
             for (int k = 0; k < values.Length; k++) values[k] += (float)(0.05 * rng.NextGaussian());
@@ -36,7 +39,7 @@ public static class Fixtures
     }
 
     /// <summary>A random batch with targets in (0, 1), a partial mask and noise.</summary>
-    public static Batch RandomBatch(NetworkConfig c, int time = 6, int trials = 3, long seed = 5, bool oneHotTargets = false)
+    public static Batch RandomBatch(ResolvedNetworkConfig c, int time = 6, int trials = 3, long seed = 5, bool oneHotTargets = false)
     {
         var rng = new Rng(seed);
         int rows = time * trials;

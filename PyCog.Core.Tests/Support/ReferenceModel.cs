@@ -11,7 +11,12 @@ namespace PyCog.Tests.Support;
 public sealed class ReferenceModel
 {
     readonly NetworkConfig _c;
-    public ReferenceModel(NetworkConfig resolved) => _c = resolved;
+    readonly TrainingConfig _t;
+    public ReferenceModel(ResolvedNetworkConfig network, TrainingConfig? training = null)
+    {
+        _c = network.Config;
+        _t = training ?? new TrainingConfig();
+    }
 
     public sealed class Params
     {
@@ -151,10 +156,10 @@ public sealed class ReferenceModel
         double reg = 0;
         static double MeanAbs(double[,] w) => w.Cast<double>().Average(Math.Abs);
         static double MeanSq(double[,] w) => w.Cast<double>().Average(v => v * v);
-        if (p.Win is not null) reg += _c.Lambda1In * MeanAbs(p.Win) + _c.Lambda2In * MeanSq(p.Win);
-        reg += _c.Lambda1Rec * MeanAbs(p.Wrec) + _c.Lambda2Rec * MeanSq(p.Wrec);
-        reg += _c.Lambda1Out * MeanAbs(p.Wout) + _c.Lambda2Out * MeanSq(p.Wout);
-        reg += _c.Lambda2R * rate / ((double)T * B * n);
+        if (p.Win is not null) reg += _t.Lambda1In * MeanAbs(p.Win) + _t.Lambda2In * MeanSq(p.Win);
+        reg += _t.Lambda1Rec * MeanAbs(p.Wrec) + _t.Lambda2Rec * MeanSq(p.Wrec);
+        reg += _t.Lambda1Out * MeanAbs(p.Wout) + _t.Lambda2Out * MeanSq(p.Wout);
+        reg += _t.Lambda2R * rate / ((double)T * B * n);
         return (loss, loss + reg);
     }
 
@@ -203,7 +208,7 @@ public sealed class ReferenceModel
                     num += v * v;
                     den += d[t][b][j] * d[t][b][j];
                 }
-                if (den >= _c.Bound && den > 0) { sumB += Math.Pow(num / den - 1, 2); validB++; }
+                if (den >= _t.Bound && den > 0) { sumB += Math.Pow(num / den - 1, 2); validB++; }
             }
             total += sumB / B;
             counted += validB / B;

@@ -157,8 +157,8 @@ public class PaperTaskTests
         var test = Make(task, 0.5, TrialKind.Test, ("catch", false));
         AssertEpoch(test, "fixation", 0, 800);
         AssertEpoch(test, "stimulus", 800, 1600);
-        Assert.Equal(50, task.Network.NGradient);
-        Assert.Equal(3650, task.Network.NValidation);
+        Assert.Equal(50, task.Training.NGradient);
+        Assert.Equal(3650, task.Training.NValidation);
     }
 
     [Fact]
@@ -268,9 +268,10 @@ public class PaperTaskTests
             Assert.Equal(1f, trial.Mask![i, 0]);
         }
         Assert.Equal(0, trial.Inputs.Cols);
-        var c = task.Network.Resolve();
+        var c = task.Network.Resolve().Config;
         Assert.True(c.TrainBrec && c.TrainBout && !c.TrainX0);
-        Assert.Equal(1, c.NGradient);
+        Assert.Equal(1, PyCog.Training.TrainingConfig.For(task).Resolve(c).NGradient);
+        Assert.Equal(0.05, task.Training.MinError);
         Assert.Equal(3200, Make(task, 0.5, TrialKind.Test).Length);
     }
 
@@ -314,7 +315,7 @@ public class TaskValidationTests
     public void AUserDefinedTaskTrainsWithTheSameTrainer()
     {
         var task = new TwoChoiceExample();
-        var result = new PyCog.Training.Trainer(task, task.Network with { MaxIter = 30, CheckFreq = 10, NGradient = 8, NValidation = 20 }).Train();
+        var result = new PyCog.Training.Trainer(task, training: PyCog.Training.TrainingConfig.For(task) with { MaxIter = 30, CheckFreq = 10, NGradient = 8, NValidation = 20 }).Train();
         Assert.Equal(30, result.Iterations);
         Assert.NotNull(result.Performance);
     }

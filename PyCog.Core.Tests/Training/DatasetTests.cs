@@ -99,13 +99,13 @@ public class DatasetTests
     public void PaddedTimePointsDoNotChangeTheLoss()
     {
         var task = RandomDotMotion.Fixed();
-        var (p, config) = NetworkInitializer.Initialize(task.Network);
+        var (p, config) = NetworkInitializer.Initialize(task.Network.Resolve(), 1234);
         var batch = new Dataset(task, config, TrialKind.Validation, 11, 22).Next();
         var targets = (float[])batch.Targets.Clone();
         for (int b = 1; b < 11; b++)
             for (int t = 60; t < 100; t++) targets[(t * 11 + b) * 2] = 5f; // garbage where the mask is zero
         var altered = new Batch(batch.Time, batch.Trials, batch.Nin, batch.N, batch.Nout, batch.Inputs, batch.RecurrentNoise, targets, batch.Mask);
-        using var engine = new FusedEngine(config);
+        using var engine = new FusedEngine(config, new TrainingConfig());
         Assert.Equal(engine.Evaluate(p, batch).Loss, engine.Evaluate(p, altered).Loss, 12);
     }
 
@@ -138,11 +138,11 @@ public class ChunkedEvaluationTests
     public void ChunkedEvaluationEqualsTheWholeBatch()
     {
         var task = RandomDotMotion.Fixed();
-        var (p, config) = NetworkInitializer.Initialize(task.Network with { Lambda2R = 0.3 });
+        var (p, config) = NetworkInitializer.Initialize(task.Network.Resolve(), 1234);
         var batch = new Dataset(task, config, TrialKind.Validation, 45, 22).Next();
-        using var engine = new FusedEngine(config);
+        using var engine = new FusedEngine(config, new TrainingConfig { Lambda2R = 0.3 });
         var whole = engine.Evaluate(p, batch);
-        var chunked = Engines.EvaluateInChunks(engine, p, batch, chunk: 7);
+        var chunked = engine.EvaluateInChunks(p, batch, chunk: 7);
         Assert.Equal(whole.Loss, chunked.Loss, 6);
         Assert.Equal(whole.Cost, chunked.Cost, 6);
         Assert.Equal(whole.Rmse, chunked.Rmse, 6);

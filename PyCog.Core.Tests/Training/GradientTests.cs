@@ -1,5 +1,6 @@
 using PyCog.Network;
 using PyCog.Tests.Support;
+using PyCog.Torch;
 using PyCog.Training;
 using TorchSharp;
 using Xunit;
@@ -37,17 +38,17 @@ public class GradientTests
     [MemberData(nameof(AllCombinations))]
     public void FusedCostGradientMatchesFiniteDifferences(HiddenActivation f, OutputActivation g)
     {
-        var config = Fixtures.TinyConfig(f, g) with { LambdaOmega = 0 };
-        AssertFusedCostGradientMatchesFiniteDifferences(config, Fixtures.RandomBatch(config, oneHotTargets: g == OutputActivation.Softmax), $"{f}/{g}");
+        var config = Fixtures.TinyConfig(f, g);
+        AssertFusedCostGradientMatchesFiniteDifferences(config, new TrainingConfig { LambdaOmega = 0 }, Fixtures.RandomBatch(config, oneHotTargets: g == OutputActivation.Softmax), $"{f}/{g}");
     }
 
     /// <summary>Cost, loss and every trainable's gradient of the fused engine against the reference model.</summary>
-    static void AssertFusedCostGradientMatchesFiniteDifferences(NetworkConfig config, Batch batch, string label)
+    static void AssertFusedCostGradientMatchesFiniteDifferences(ResolvedNetworkConfig config, TrainingConfig training, Batch batch, string label)
     {
         var p = Fixtures.Parameters(config);
-        var model = new ReferenceModel(config);
+        var model = new ReferenceModel(config, training);
         var rp = ReferenceModel.Params.From(p);
-        using var engine = new FusedEngine(config);
+        using var engine = new FusedEngine(config, training);
         var result = engine.ComputeGradient(p, batch);
         Assert.Equal(model.Cost(rp, batch).Cost, result.Cost, 5);
         Assert.Equal(model.Cost(rp, batch).Loss, result.Loss, 5);
@@ -62,11 +63,12 @@ public class GradientTests
     [Fact]
     public void FusedGradientIncludesEveryRegulariser()
     {
-        var config = Fixtures.TinyConfig() with
+        var config = Fixtures.TinyConfig();
+        var training = new TrainingConfig
         {
             LambdaOmega = 0, Lambda1In = 0.3, Lambda1Rec = 0.2, Lambda1Out = 0.1, Lambda2In = 0.4, Lambda2Rec = 0.5, Lambda2Out = 0.6, Lambda2R = 0.7,
         };
-        AssertFusedCostGradientMatchesFiniteDifferences(config, Fixtures.RandomBatch(config), "all regularisers");
+        AssertFusedCostGradientMatchesFiniteDifferences(config, training, Fixtures.RandomBatch(config), "all regularisers");
     }
 
     [Theory]
@@ -79,20 +81,22 @@ public class GradientTests
     [InlineData(HiddenActivation.Linear)]
     public void OmegaImmediateGradientMatchesFiniteDifferences(HiddenActivation f)
     {
-        var config = Fixtures.TinyConfig(f) with { LambdaOmega = 1, Lambda2R = 0.3 };
+        var config = Fixtures.TinyConfig(f);
+        var training = new TrainingConfig { LambdaOmega = 1, Lambda2R = 0.3 };
         var p = Fixtures.Parameters(config);
         var batch = Fixtures.RandomBatch(config);
-        var model = new ReferenceModel(config);
+        var model = new ReferenceModel(config, training);
         var rp = ReferenceModel.Params.From(p);
         var d = model.LossGradientWrtStates(rp, batch);
         var x = model.States(rp, batch);
         double omega = model.Omega(rp.Wrec, d, x);
         var fd = FiniteDifferences(model, rp, "Wrec", batch, q => model.Omega(q.Wrec, d, x));
 
-        foreach (ITrainingEngine engine in new ITrainingEngine[] { new FusedEngine(config), new TorchEngine(config, torch.ScalarType.Float64) })
+        var noOmega = training with { LambdaOmega = 0 };
+        foreach (ITrainingEngine engine in new ITrainingEngine[] { new FusedEngine(config, training), new TorchEngine(config, training, torch.ScalarType.Float64) })
         {
             using var e1 = engine;
-            using var e0 = engine is FusedEngine ? (ITrainingEngine)new FusedEngine(config with { LambdaOmega = 0 }) : new TorchEngine(config with { LambdaOmega = 0 }, torch.ScalarType.Float64);
+            using var e0 = engine is FusedEngine ? (ITrainingEngine)new FusedEngine(config, noOmega) : new TorchEngine(config, noOmega, torch.ScalarType.Float64);
             var with = e1.ComputeGradient(p, batch);
             var without = e0.ComputeGradient(p, batch);
             Assert.True(Math.Abs(with.Omega - omega) <= 1e-4 * Math.Max(1, Math.Abs(omega)), $"{engine.Name}: Omega {with.Omega} vs reference {omega}");
@@ -107,11 +111,12 @@ public class GradientTests
     [MemberData(nameof(AllCombinations))]
     public void FusedMatchesTorch(HiddenActivation f, OutputActivation g)
     {
-        var config = Fixtures.TinyConfig(f, g) with { Lambda2R = 0.1, Lambda1Rec = 0.01, Lambda2Out = 0.02 };
+        var config = Fixtures.TinyConfig(f, g);
+        var training = new TrainingConfig { Lambda2R = 0.1, Lambda1Rec = 0.01, Lambda2Out = 0.02 };
         var p = Fixtures.Parameters(config);
         var batch = Fixtures.RandomBatch(config, time: 9, trials: 4, oneHotTargets: g == OutputActivation.Softmax);
-        using var fused = new FusedEngine(config);
-        using var torchEngine = new TorchEngine(config, torch.ScalarType.Float64);
+        using var fused = new FusedEngine(config, training);
+        using var torchEngine = new TorchEngine(config, training, torch.ScalarType.Float64);
         var a = fused.ComputeGradient(p, batch);
         var b = torchEngine.ComputeGradient(p, batch);
         Assert.Equal(b.Cost, a.Cost, 5);
@@ -132,11 +137,12 @@ public class GradientTests
     public void FusedMatchesTorchInSinglePrecisionAtPaperSize()
     {
         var task = PyCog.Tasks.RandomDotMotion.Fixed();
-        var (p, config) = NetworkInitializer.Initialize(task.Network);
+        var training = new TrainingConfig();
+        var (p, config) = NetworkInitializer.Initialize(task.Network.Resolve(), training.Seed);
         var data = new Dataset(task, config, PyCog.Tasks.TrialKind.Gradient, 20, 11);
         var batch = data.Next();
-        using var fused = new FusedEngine(config);
-        using var torchEngine = new TorchEngine(config);
+        using var fused = new FusedEngine(config, training);
+        using var torchEngine = new TorchEngine(config, training);
         var a = fused.ComputeGradient(p, batch);
         var b = torchEngine.ComputeGradient(p, batch);
         Assert.Equal(b.Loss, a.Loss, 4);
@@ -150,11 +156,12 @@ public class GradientTests
     [Fact]
     public void TorchExtraLossIsAddedToTheCost()
     {
-        var config = Fixtures.TinyConfig() with { LambdaOmega = 0 };
+        var config = Fixtures.TinyConfig();
+        var training = new TrainingConfig { LambdaOmega = 0 };
         var p = Fixtures.Parameters(config);
         var batch = Fixtures.RandomBatch(config);
-        using var viaRegulariser = new TorchEngine(config with { Lambda2R = 0.5 }, torch.ScalarType.Float64);
-        using var viaExtension = new TorchEngine(config, torch.ScalarType.Float64) { ExtraLoss = graph => (graph.R * graph.R).mean() * torch.tensor(0.5, torch.ScalarType.Float64) };
+        using var viaRegulariser = new TorchEngine(config, training with { Lambda2R = 0.5 }, torch.ScalarType.Float64);
+        using var viaExtension = new TorchEngine(config, training, torch.ScalarType.Float64) { ExtraLoss = graph => (graph.R * graph.R).mean() * torch.tensor(0.5, torch.ScalarType.Float64) };
         var a = viaRegulariser.ComputeGradient(p, batch);
         var b = viaExtension.ComputeGradient(p, batch);
         Assert.Equal(a.Cost, b.Cost, 10);
@@ -172,9 +179,10 @@ public class TorchEngineLifetimeTests
     public void TorchStepsSurviveConstantGarbageCollection()
     {
         var task = PyCog.Tasks.RandomDotMotion.Fixed();
-        var (p, config) = NetworkInitializer.Initialize(task.Network with { Lambda2R = 0.1, Lambda2Rec = 0.1 });
+        var training = new TrainingConfig { Lambda2R = 0.1, Lambda2Rec = 0.1 };
+        var (p, config) = NetworkInitializer.Initialize(task.Network.Resolve(), training.Seed);
         var batch = new Dataset(task, config, PyCog.Tasks.TrialKind.Gradient, 4, 11).Next();
-        using var engine = new TorchEngine(config);
+        using var engine = new TorchEngine(config, training);
         bool stop = false;
         var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); } });
         collector.Start();

@@ -1,6 +1,7 @@
 using PyCog.IO;
 using PyCog.Network;
 using PyCog.Tasks;
+using PyCog.Torch;
 using PyCog.Training;
 using Xunit;
 
@@ -9,7 +10,9 @@ namespace PyCog.Tests.Training;
 public class TrainerTests
 {
     /// <summary>rdm_fixed with tiny batches and frequent validation, so a test trains in a second.</summary>
-    static NetworkConfig Small(RandomDotMotion task) => task.Network with { NGradient = 4, NValidation = 11, CheckFreq = 10, MaxIter = 60 };
+    static TrainingConfig Small(RandomDotMotion task) => TrainingConfig.For(task) with { NGradient = 4, NValidation = 11, CheckFreq = 10, MaxIter = 60 };
+
+    static EngineFactory EngineNamed(string name) => name == "torch" ? TorchEngine.Factory() : FusedEngine.Factory;
 
     static string TempFile() => Path.Combine(Path.GetTempPath(), $"pycog-test-{Guid.NewGuid():N}.npz");
 
@@ -19,12 +22,16 @@ public class TrainerTests
     public void DaleInvariantsHoldAfterOneHundredUpdates(string engine)
     {
         var task = RandomDotMotion.Fixed();
-        var config = Small(task) with { MaxIter = 100, LearningRate = 0.5 }; // large steps push weights across zero
-        var result = new Trainer(task, config) { Engine = engine }.Train();
+        var training = Small(task) with { MaxIter = 100, LearningRate = 0.5 }; // large steps push weights across zero
+        string path = TempFile();
+        var result = new Trainer(task, training: training) { Engine = EngineNamed(engine), CheckpointPath = path }.Train();
         Assert.Equal(100, result.Iterations);
-        var c = result.Run.Config;
-        var eff = EffectiveWeights.Compute(c, result.Run.Current);
-        int crossed = result.Run.Current.Wrec.Data.Count(v => v < 0);
+        var checkpoint = Checkpoint.Load(path);
+        File.Delete(path);
+        Assert.Equal(engine, checkpoint.Engine);
+        var c = checkpoint.Network.Config;
+        var eff = EffectiveWeights.Compute(checkpoint.Network, checkpoint.Current);
+        int crossed = checkpoint.Current.Wrec.Data.Count(v => v < 0);
         Assert.True(crossed > 0, "some raw weights should have crossed zero for this test to mean anything");
         for (int i = 0; i < c.N; i++)
             for (int j = 0; j < c.N; j++)
@@ -52,25 +59,26 @@ public class TrainerTests
         string a = TempFile(), b = TempFile();
         try
         {
-            var straight = new Trainer(task, config) { CheckpointPath = a }.Train();
+            var straight = new Trainer(task, training: config) { CheckpointPath = a }.Train();
 
             using var cts = new CancellationTokenSource();
             int validations = 0;
-            var interrupted = new Trainer(task, config)
+            var interrupted = new Trainer(task, training: config)
             {
                 CheckpointPath = b,
                 Progress = new SyncProgress(_ => { if (++validations == 3) cts.Cancel(); }),
             }.Train(cts.Token);
             Assert.Equal(Termination.Cancelled, interrupted.Termination);
             Assert.Equal(20, interrupted.Iterations); // stopped right after the third validation (iteration 21)
-            Assert.Equal("training", NetworkFile.Load(b).Status);
+            Assert.False(NetworkFile.Load(b).Finished);
 
-            var resumed = new Trainer(task, config) { CheckpointPath = b }.Train();
+            var resumed = new Trainer(task, training: config) { CheckpointPath = b }.Train();
             Assert.Equal(straight.Termination, resumed.Termination);
-            Assert.Equal(straight.Run.Current.Wrec.Data, resumed.Run.Current.Wrec.Data);
-            Assert.Equal(straight.Run.Current.X0, resumed.Run.Current.X0);
-            Assert.Equal(straight.Run.Best.Wout.Data, resumed.Run.Best.Wout.Data);
-            Assert.Equal(straight.Run.History.Select(h => h.Cost), resumed.Run.History.Select(h => h.Cost));
+            var (ca, cb) = (Checkpoint.Load(a), Checkpoint.Load(b));
+            Assert.Equal(ca.Current.Wrec.Data, cb.Current.Wrec.Data);
+            Assert.Equal(ca.Current.X0, cb.Current.X0);
+            Assert.Equal(straight.Parameters.Wout.Data, resumed.Parameters.Wout.Data);
+            Assert.Equal(straight.Network.History.Select(h => h.Cost), resumed.Network.History.Select(h => h.Cost));
             Assert.Equal(straight.TrialsSeen, resumed.TrialsSeen);
         }
         finally { File.Delete(a); File.Delete(b); }
@@ -83,11 +91,11 @@ public class TrainerTests
         string path = TempFile();
         try
         {
-            new Trainer(task, Small(task) with { MaxIter = 20 }) { CheckpointPath = path }.Train();
+            new Trainer(task, training: Small(task) with { MaxIter = 20 }) { CheckpointPath = path }.Train();
             Assert.True(File.Exists(path));
-            Assert.False(File.Exists(path + ".tmp"));
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*.tmp"));
             var run = NetworkFile.Load(path);
-            Assert.Equal("finished", run.Status);
+            Assert.True(run.Finished);
             Assert.Equal(2, run.History.Count); // validations at iterations 1 and 11
         }
         finally { File.Delete(path); }
@@ -97,17 +105,18 @@ public class TrainerTests
     public void BestParametersAreThoseOfTheLowestValidationCost()
     {
         var task = RandomDotMotion.Fixed();
-        var result = new Trainer(task, Small(task)).Train();
-        var bestRecord = result.Run.History.MinBy(h => h.Cost)!;
-        Assert.Equal(bestRecord.Cost, result.Run.BestCost);
-        Assert.Equal(result.Run.History.IndexOf(bestRecord) * 10 + 1, result.Run.BestIteration);
+        var result = new Trainer(task, training: Small(task)).Train();
+        var history = result.Network.History.ToList();
+        var bestRecord = history.MinBy(h => h.Cost)!;
+        Assert.Equal(bestRecord.Cost, result.Network.Best.Cost);
+        Assert.Equal(history.IndexOf(bestRecord) * 10 + 1, result.Network.Best.Iteration);
     }
 
     [Fact]
     public void PatienceStopsARunWithoutProgress()
     {
         var task = RandomDotMotion.Fixed();
-        var result = new Trainer(task, Small(task) with { LearningRate = 1e-12, Patience = 15, MaxIter = 1000 }).Train();
+        var result = new Trainer(task, training: Small(task) with { LearningRate = 1e-12, Patience = 15, MaxIter = 1000 }).Train();
         Assert.Equal(Termination.Patience, result.Termination);
         Assert.False(result.CriterionReached);
     }
@@ -116,7 +125,7 @@ public class TrainerTests
     public void MinErrorStopsTraining()
     {
         var task = RandomDotMotion.Fixed();
-        var result = new Trainer(task, Small(task) with { MinError = 10 }).Train();
+        var result = new Trainer(task, training: Small(task) with { MinError = 10 }).Train();
         Assert.Equal(Termination.MinError, result.Termination);
         Assert.Equal(0, result.Iterations);
     }
@@ -124,7 +133,7 @@ public class TrainerTests
     [Fact]
     public void ClippingAndSafeguardFollowPycog()
     {
-        var c = new NetworkConfig { N = 2, Nout = 1, LearningRate = 1, MaxGradientNorm = 1 }.Resolve();
+        var c = new TrainingConfig { LearningRate = 1, MaxGradientNorm = 1 };
         var p = NetworkParameters.Zeros(0, 2, 1);
         var g = NetworkParameters.Zeros(0, 2, 1);
         g.Wrec.Data[0] = 3; g.Wout.Data[1] = 4; // norm 5 -> scaled to 1

@@ -53,7 +53,7 @@ public static class ConnectivityAnalysis
     }
 
     /// <summary>Validation performance (or RMSE when a task has no performance) against trials seen.</summary>
-    public static (double[] Trials, double[] Values, string Measure) TrainingCurve(SavedRun run)
+    public static (double[] Trials, double[] Values, string Measure) TrainingCurve(SavedNetwork run)
     {
         bool perf = run.History.Any(h => h.Performance is not null);
         return (run.History.Select(h => (double)h.Trials).ToArray(),

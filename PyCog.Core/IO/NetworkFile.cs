@@ -40,25 +40,24 @@ public static class NetworkFile
 
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Writes a run atomically: a killed process leaves either the old or the new file.</summary>
-    public static void Save(string path, SavedRun run)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = full + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
-                WriteEntries(zip, run);
-            fs.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, full, overwrite: true);
-    }
+    /// <summary>Writes a trained network atomically: a killed process leaves either the old or the new file.</summary>
+    public static void Save(string path, SavedNetwork network) => Save(path, network, null, null);
 
-    static void WriteEntries(ZipArchive zip, SavedRun run)
+    /// <summary>
+    /// Writes a trained network and, for a checkpoint, the latest parameters (<c>current_*</c>)
+    /// and the training state's metadata entries (generator states, iteration), atomically.
+    /// </summary>
+    internal static void Save(string path, SavedNetwork network, NetworkParameters? current, JsonObject? trainingState) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            WriteEntries(zip, network, current, trainingState);
+        });
+
+    static void WriteEntries(ZipArchive zip, SavedNetwork run, NetworkParameters? current, JsonObject? trainingState)
     {
         var c = run.Config;
-        var eff = run.BestEffective();
+        var eff = run.Effective();
         void Arr(string name, ReadOnlySpan<float> v, params int[] shape) { using var s = zip.CreateEntry(name + ".npy", CompressionLevel.Fastest).Open(); Npy.Write(s, v, shape); }
         void ArrD(string name, ReadOnlySpan<double> v, params int[] shape) { using var s = zip.CreateEntry(name + ".npy", CompressionLevel.Fastest).Open(); Npy.Write(s, v, shape); }
         void ArrI(string name, ReadOnlySpan<int> v, params int[] shape) { using var s = zip.CreateEntry(name + ".npy", CompressionLevel.Fastest).Open(); Npy.Write(s, v, shape); }
@@ -67,9 +66,9 @@ public static class NetworkFile
         if (eff.Win is not null) Mat("Win", eff.Win);
         Mat("Wrec", eff.Wrec);
         Mat("Wout", eff.Wout);
-        Arr("brec", run.Best.Brec, c.N); Arr("bout", run.Best.Bout, c.Nout); Arr("x0", run.Best.X0, c.N);
-        WriteParams(run.Best, "", "_raw");
-        WriteParams(run.Current, "current_", "");
+        Arr("brec", run.Parameters.Brec, c.N); Arr("bout", run.Parameters.Bout, c.Nout); Arr("x0", run.Parameters.X0, c.N);
+        WriteParams(run.Parameters, "", "_raw");
+        if (current is not null) WriteParams(current, "current_", "");
         void WriteParams(NetworkParameters p, string prefix, string suffix)
         {
             if (p.Win is not null) Mat(prefix + "Win" + suffix, p.Win);
@@ -88,7 +87,9 @@ public static class NetworkFile
         }
 
         var config = new JsonObject();
-        foreach (var (name, value) in ParameterTable.Describe(c))
+        var settings = NetworkConfig.Parameters.Describe(c).Concat(run.TrainingSettings.Select(kv => (kv.Key, kv.Value)))
+            .OrderBy(p => p.Item1, StringComparer.Ordinal);
+        foreach (var (name, value) in settings)
         {
             if ((name == "var_in" && c.VarIn.PerUnit is not null | c.VarIn.Covariance is not null) ||
                 (name == "var_rec" && c.VarRec.PerUnit is not null | c.VarRec.Covariance is not null) ||
@@ -102,20 +103,18 @@ public static class NetworkFile
             ["library_version"] = run.LibraryVersion,
             ["task"] = run.Task,
             ["engine"] = run.Engine,
-            ["seed"] = c.Seed,
-            ["status"] = run.Status,
-            ["termination"] = run.Termination,
-            ["iteration"] = run.Iteration,
-            ["validated_at"] = run.ValidatedAt,
-            ["trials"] = run.GradientTrials,
-            ["validation_trials"] = run.ValidationTrials,
+            ["seed"] = run.Seed,
+            ["dale"] = c.Ei is not null,
+            ["status"] = run.Finished ? "finished" : "training",
+            ["termination"] = run.Termination?.ToString(),
+            ["trials"] = run.Trials,
             ["elapsed_seconds"] = run.ElapsedSeconds,
             ["best"] = new JsonObject
             {
-                ["iteration"] = run.BestIteration,
-                ["cost"] = Finite(run.BestCost),
-                ["rmse"] = Finite(run.BestRmse),
-                ["performance"] = run.BestPerformance is double bp ? Finite(bp) : null,
+                ["iteration"] = run.Best.Iteration,
+                ["cost"] = Finite(run.Best.Cost),
+                ["rmse"] = Finite(run.Best.Rmse),
+                ["performance"] = run.Best.Performance is double bp ? Finite(bp) : null,
             },
             ["config"] = config,
             ["costs_history"] = new JsonArray(run.History.Select(h => (JsonNode)new JsonObject
@@ -124,13 +123,10 @@ public static class NetworkFile
                 ["performance"] = h.Performance is double p ? Finite(p) : null,
             }).ToArray()),
             ["omega_history"] = new JsonArray(run.OmegaHistory.Select(h => (JsonNode)new JsonObject { ["trials"] = h.Trials, ["omega"] = Finite(h.Omega) }).ToArray()),
-            ["rng"] = new JsonObject
-            {
-                ["gradient"] = new JsonArray(run.GradientRng.Select(v => (JsonNode)v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
-                ["validation"] = new JsonArray(run.ValidationRng.Select(v => (JsonNode)v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
-            },
             ["notes"] = new JsonObject(run.Notes.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
         };
+        if (trainingState is not null)
+            foreach (var (key, value) in trainingState) meta[key] = value?.DeepClone();
         using var ms = zip.CreateEntry("metadata.json", CompressionLevel.Fastest).Open();
         JsonSerializer.Serialize(ms, meta, Indented);
     }
@@ -138,13 +134,20 @@ public static class NetworkFile
     static JsonNode? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     /// <summary>Reads a network or checkpoint file; every problem is a <see cref="NetworkFileException"/>.</summary>
-    public static SavedRun Load(string path)
+    public static SavedNetwork Load(string path) => Load(path, out _, out _);
+
+    /// <summary>
+    /// Reads a file and also hands back what only a checkpoint holds: the latest parameters
+    /// (null when the file has none) and the metadata, for the training state's entries.
+    /// </summary>
+    internal static SavedNetwork Load(string path, out NetworkParameters? current, out JsonObject meta)
     {
+        if (Directory.Exists(path)) throw new NetworkFileException(path, "is a directory, not a network file.");
         if (!File.Exists(path)) throw new NetworkFileException(path, "no such file.");
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            return Read(path, zip);
+            return Read(path, zip, out current, out meta);
         }
         catch (NetworkFileException) { throw; }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or JsonException
@@ -155,10 +158,9 @@ public static class NetworkFile
         }
     }
 
-    static SavedRun Read(string path, ZipArchive zip)
+    static SavedNetwork Read(string path, ZipArchive zip, out NetworkParameters? current, out JsonObject meta)
     {
         var metaEntry = zip.GetEntry("metadata.json") ?? throw new NetworkFileException(path, "not a PyCog network file (no metadata.json).");
-        JsonObject meta;
         using (var s = metaEntry.Open())
             meta = JsonNode.Parse(s) as JsonObject ?? throw new NetworkFileException(path, "metadata.json is not a JSON object.");
         if ((string?)meta["format"] != Format) throw new NetworkFileException(path, $"not a PyCog network file (format '{meta["format"]}').");
@@ -192,8 +194,13 @@ public static class NetworkFile
 
         var configJson = meta["config"] as JsonObject ?? throw new NetworkFileException(path, "metadata has no config.");
         var config = new NetworkConfig();
+        var trainingSettings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in configJson)
-            if (value is not null && value.ToString() != "auto") config = ParameterTable.Set(config, name, value.ToString());
+        {
+            if (value is null) continue;
+            if (!NetworkConfig.Parameters.Contains(name)) trainingSettings[name] = value.ToString();
+            else if (value.ToString() != "auto") config = NetworkConfig.Parameters.Set(config, name, value.ToString());
+        }
         int n = config.N, nin = config.Nin, nout = config.Nout;
         Connectivity? Conn(string name, int rows, int cols) =>
             Has(name + "_plastic") ? new Connectivity(Mat(name + "_plastic", rows, cols), Mat(name + "_fixed", rows, cols)) : null;
@@ -216,7 +223,8 @@ public static class NetworkFile
             VarIn = Var("var_in", config.VarIn, nin),
             VarRec = Var("var_rec", config.VarRec, n),
         };
-        try { config = config.Resolve(); }
+        ResolvedNetworkConfig network;
+        try { network = config.Resolve(); }
         catch (ConfigurationException e) { throw new NetworkFileException(path, $"invalid configuration: {e.Message}", e); }
 
         NetworkParameters Params(string prefix, string suffix, bool vectorsWithPrefix) => new(
@@ -225,39 +233,37 @@ public static class NetworkFile
             Vec((vectorsWithPrefix ? prefix : "") + "brec", n), Vec((vectorsWithPrefix ? prefix : "") + "bout", nout), Vec((vectorsWithPrefix ? prefix : "") + "x0", n));
 
         var best = meta["best"] as JsonObject ?? throw new NetworkFileException(path, "metadata has no best record.");
-        var rng = meta["rng"] as JsonObject ?? throw new NetworkFileException(path, "metadata has no generator states.");
-        ulong[] Rng(string name) => (rng[name] as JsonArray ?? throw new NetworkFileException(path, $"no {name} generator state."))
-            .Select(v => ulong.Parse(v!.ToString(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-
-        var run = new SavedRun
+        var history = new List<ValidationRecord>();
+        foreach (var h in meta["costs_history"] as JsonArray ?? new JsonArray())
+            history.Add(new ValidationRecord((long)h!["trials"]!, (double?)h["cost"] ?? double.NaN, (double?)h["rmse"] ?? double.NaN, (double?)h["performance"]));
+        var omegaHistory = new List<(long, double)>();
+        foreach (var h in meta["omega_history"] as JsonArray ?? new JsonArray())
+            omegaHistory.Add(((long)h!["trials"]!, (double?)h["omega"] ?? double.NaN));
+        var notes = new Dictionary<string, string>();
+        if (meta["notes"] is JsonObject notesJson)
+            foreach (var (k, v) in notesJson) if (v is not null) notes[k] = v.ToString();
+        string? termination = (string?)meta["termination"];
+        current = Has("current_Wrec") ? Params("current_", "", true) : null;
+        var run = new SavedNetwork
         {
             Task = (string?)meta["task"] ?? throw new NetworkFileException(path, "metadata has no task name."),
             Engine = (string?)meta["engine"] ?? "fused",
-            Config = config,
-            Best = Params("", "_raw", false),
-            Current = Params("current_", "", true),
-            BestIteration = (long?)best["iteration"] ?? 1,
-            BestCost = (double?)best["cost"] ?? double.PositiveInfinity,
-            BestRmse = (double?)best["rmse"] ?? double.NaN,
-            BestPerformance = (double?)best["performance"],
-            Iteration = (long?)meta["iteration"] ?? 1,
-            ValidatedAt = (long?)meta["validated_at"] ?? 0,
-            GradientRng = Rng("gradient"),
-            ValidationRng = Rng("validation"),
-            GradientTrials = (long?)meta["trials"] ?? 0,
-            ValidationTrials = (long?)meta["validation_trials"] ?? 0,
+            Seed = (long?)meta["seed"] ?? 1234,
+            Network = network,
+            Parameters = Params("", "_raw", false),
+            Best = new BestValidation((long?)best["iteration"] ?? 1, (double?)best["cost"] ?? double.PositiveInfinity,
+                (double?)best["rmse"] ?? double.NaN, (double?)best["performance"]),
+            Trials = (long?)meta["trials"] ?? 0,
             ElapsedSeconds = (double?)meta["elapsed_seconds"] ?? 0,
-            Status = (string?)meta["status"] ?? "training",
-            Termination = (string?)meta["termination"],
+            Finished = (string?)meta["status"] == "finished",
+            Termination = termination is null ? null : Enum.TryParse<Termination>(termination, out var t) ? t
+                : throw new NetworkFileException(path, $"unknown termination '{termination}'."),
             LibraryVersion = (string?)meta["library_version"] ?? "unknown",
+            History = history,
+            OmegaHistory = omegaHistory,
+            TrainingSettings = trainingSettings,
+            Notes = notes,
         };
-        foreach (var h in meta["costs_history"] as JsonArray ?? new JsonArray())
-            run.History.Add(new ValidationRecord((long)h!["trials"]!, (double?)h["cost"] ?? double.NaN, (double?)h["rmse"] ?? double.NaN, (double?)h["performance"]));
-        foreach (var h in meta["omega_history"] as JsonArray ?? new JsonArray())
-            run.OmegaHistory.Add(((long)h!["trials"]!, (double?)h["omega"] ?? double.NaN));
-        if (meta["notes"] is JsonObject notes)
-            foreach (var (k, v) in notes) if (v is not null) run.Notes[k] = v.ToString();
-        if (run.GradientRng.Length != 6 || run.ValidationRng.Length != 6) throw new NetworkFileException(path, "generator states must have 6 words.");
         return run;
     }
 }

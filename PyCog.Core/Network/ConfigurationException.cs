@@ -9,4 +9,10 @@ public sealed class ConfigurationException : ArgumentException
     /// <summary>Creates the exception.</summary>
     public ConfigurationException(string parameter, string message) : base($"{parameter}: {message}", parameter)
         => Parameter = parameter;
+
+    /// <summary>Throws a <see cref="ConfigurationException"/> for <paramref name="parameter"/> unless <paramref name="ok"/>.</summary>
+    public static void Require(bool ok, string parameter, string message)
+    {
+        if (!ok) throw new ConfigurationException(parameter, message);
+    }
 }

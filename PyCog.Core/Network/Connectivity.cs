@@ -145,4 +145,24 @@ public sealed class Connectivity
         }
         return Reach(true) && Reach(false);
     }
+
+    /// <summary>
+    /// An output structure in which every output reads only excitatory units (pycog's readout for
+    /// the E/I tasks), with the E/I split of <see cref="GenerateEi"/>.
+    /// </summary>
+    public static Connectivity ExcitatoryReadout(int n, int nout)
+    {
+        var ei = GenerateEi(n);
+        return new Connectivity(Matrix.FromFunction(nout, n, (o, j) => ei[j] > 0 ? 1 : 0));
+    }
+
+    /// <summary>Scales every row of <paramref name="c"/> to unit Euclidean norm in place (zero rows stay zero).</summary>
+    public static void NormaliseRows(Matrix c)
+    {
+        for (int i = 0; i < c.Rows; i++)
+        {
+            double norm = Math.Sqrt(c.Row(i).ToArray().Sum(v => (double)v * v));
+            if (norm > 0) for (int j = 0; j < c.Cols; j++) c[i, j] = (float)(c[i, j] / norm);
+        }
+    }
 }

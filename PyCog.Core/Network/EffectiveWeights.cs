@@ -19,7 +19,9 @@ public sealed class EffectiveWeights
     EffectiveWeights(Matrix? win, Matrix wrec, Matrix wout) { Win = win; Wrec = wrec; Wout = wout; }
 
     /// <summary>Computes the effective weights of <paramref name="p"/> under the (resolved) configuration.</summary>
-    public static EffectiveWeights Compute(NetworkConfig config, NetworkParameters p) => new(
+    public static EffectiveWeights Compute(ResolvedNetworkConfig network, NetworkParameters p) => Compute(network.Config, p);
+
+    static EffectiveWeights Compute(NetworkConfig config, NetworkParameters p) => new(
         p.Win is null ? null : Apply(p.Win, config.Cin, config.Ei is not null, null, config.EiPositiveFunc),
         Apply(p.Wrec, config.Crec, config.Ei is not null, config.Ei, config.EiPositiveFunc),
         Apply(p.Wout, config.Cout, config.Ei is not null, config.Ei, config.EiPositiveFunc));

@@ -1,13 +1,16 @@
 using PyCog.Numerics;
+using Text = PyCog.Network.ParameterText;
 
 namespace PyCog.Network;
 
 /// <summary>
-/// Every parameter of a network and its training, with pycog's defaults (its <c>defaults.py</c>).
-/// A task sets only what differs. Names follow .NET casing; <see cref="ParameterTable"/> maps
-/// pycog's names (<c>var_rec</c>, <c>lambda_Omega</c> ...) onto them.
-/// Call <see cref="Resolve"/> to fill derived defaults and validate: every check names the
-/// parameter it rejects.
+/// What a network is, with pycog's defaults (its <c>defaults.py</c>): structure, dynamics, noise,
+/// biases, initial state and how its weights are first drawn. How it is trained (optimiser,
+/// minibatches, regularisers, seeds, termination) is <c>PyCog.Training.TrainingConfig</c>.
+/// A task sets only what differs. Names follow .NET casing; <see cref="Parameters"/> maps
+/// pycog's names (<c>var_rec</c>, <c>tau</c> ...) onto them.
+/// <see cref="Resolve"/> fills derived defaults, validates (every check names the parameter it
+/// rejects) and returns a <see cref="ResolvedNetworkConfig"/>, which is what the library runs.
 /// </summary>
 public sealed record NetworkConfig
 {
@@ -67,9 +70,7 @@ public sealed record NetworkConfig
     /// <summary>Initial value of x0 for every unit.</summary>
     public double X0 { get; init; } = 0.1;
 
-    // ---- initialisation ----
-    /// <summary>Seed of the weight initialisation.</summary>
-    public long Seed { get; init; } = 1234;
+    // ---- initialisation (the seed is a training setting) ----
     /// <summary>Initial spectral radius; null: 1.5 with Dale's law, 1.1 without (pycog's constants).</summary>
     public double? Rho0 { get; init; }
     /// <summary>Distribution of initial Win; null: uniform.</summary>
@@ -80,48 +81,6 @@ public sealed record NetworkConfig
     public WeightDistribution? DistributionOut { get; init; }
     /// <summary>Shape k of the gamma distribution.</summary>
     public double GammaK { get; init; } = 2;
-
-    // ---- objective ----
-    /// <summary>Multiplier of the vanishing-gradient regulariser Omega.</summary>
-    public double LambdaOmega { get; init; } = 2;
-    /// <summary>L1 penalty on raw Win (mean |W|).</summary>
-    public double Lambda1In { get; init; }
-    /// <summary>L1 penalty on raw Wrec.</summary>
-    public double Lambda1Rec { get; init; }
-    /// <summary>L1 penalty on raw Wout.</summary>
-    public double Lambda1Out { get; init; }
-    /// <summary>L2 penalty on raw Win (mean W^2).</summary>
-    public double Lambda2In { get; init; }
-    /// <summary>L2 penalty on raw Wrec.</summary>
-    public double Lambda2Rec { get; init; }
-    /// <summary>L2 penalty on raw Wout.</summary>
-    public double Lambda2Out { get; init; }
-    /// <summary>L2 penalty on firing rates (mean r^2).</summary>
-    public double Lambda2R { get; init; }
-
-    // ---- optimisation ----
-    /// <summary>SGD learning rate.</summary>
-    public double LearningRate { get; init; } = 0.01;
-    /// <summary>Global gradient norm above which gradients are rescaled.</summary>
-    public double MaxGradientNorm { get; init; } = 1;
-    /// <summary>Smallest ||dL/dx_t||^2 counted by Omega.</summary>
-    public double Bound { get; init; } = 1e-20;
-    /// <summary>Trials per gradient minibatch (forced to 1 in continuous mode).</summary>
-    public int NGradient { get; init; } = 20;
-    /// <summary>Trials per validation.</summary>
-    public int NValidation { get; init; } = 1000;
-    /// <summary>Seed of the gradient dataset.</summary>
-    public long GradientSeed { get; init; } = 11;
-    /// <summary>Seed of the validation dataset.</summary>
-    public long ValidationSeed { get; init; } = 22;
-    /// <summary>Gradient steps between validations; null: 10^4 / NGradient.</summary>
-    public int? CheckFreq { get; init; }
-    /// <summary>Steps without a new best before giving up; null: 100 CheckFreq.</summary>
-    public int? Patience { get; init; }
-    /// <summary>Stop when validation RMSE falls to this value.</summary>
-    public double MinError { get; init; }
-    /// <summary>Maximum number of gradient steps.</summary>
-    public long MaxIter { get; init; } = 10_000_000;
 
     // ---- running trained networks ----
     /// <summary>Weights smaller than this in absolute value are zeroed when a trained network is run.</summary>
@@ -137,12 +96,12 @@ public sealed record NetworkConfig
     public bool HasDale => Ei is not null;
 
     /// <summary>
-    /// Fills every derived default (dt, distributions, the default recurrent mask, checkfreq,
-    /// patience, continuous-mode overrides), validates every parameter and returns the result.
-    /// Warnings (for example a recurrent mask that is not strongly connected) are added to
-    /// <paramref name="warnings"/> when given.
+    /// Fills every derived default (dt, distributions, the default recurrent mask, rho0, the
+    /// continuous-mode override of x0 training), validates every parameter and returns the
+    /// result. Warnings (for example a recurrent mask that is not strongly connected) are added
+    /// to <paramref name="warnings"/> when given.
     /// </summary>
-    public NetworkConfig Resolve(ICollection<string>? warnings = null)
+    public ResolvedNetworkConfig Resolve(ICollection<string>? warnings = null)
     {
         Check(N > 0, "N", $"must be positive, got {N}.");
         Check(Nin >= 0, "Nin", $"cannot be negative, got {Nin}.");
@@ -164,18 +123,7 @@ public sealed record NetworkConfig
         CheckShape(Cout, Nout, N, "Cout");
         VarIn.Validate("var_in", Nin);
         VarRec.Validate("var_rec", N);
-        foreach (var (name, v) in new[] { ("lambda_Omega", LambdaOmega), ("lambda1_in", Lambda1In), ("lambda1_rec", Lambda1Rec),
-                     ("lambda1_out", Lambda1Out), ("lambda2_in", Lambda2In), ("lambda2_rec", Lambda2Rec), ("lambda2_out", Lambda2Out),
-                     ("lambda2_r", Lambda2R), ("min_error", MinError), ("baseline_in", Math.Abs(BaselineIn)) })
-            Check(v >= 0 && double.IsFinite(v), name, $"must be finite and non-negative, got {v}.");
-        Check(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", $"must be positive, got {LearningRate}.");
-        Check(MaxGradientNorm > 0, "max_gradient_norm", $"must be positive, got {MaxGradientNorm}.");
-        Check(Bound >= 0, "bound", $"cannot be negative, got {Bound}.");
-        Check(NGradient > 0, "n_gradient", $"must be positive, got {NGradient}.");
-        Check(NValidation > 0, "n_validation", $"must be positive, got {NValidation}.");
-        Check(CheckFreq is null or > 0, "checkfreq", $"must be positive, got {CheckFreq}.");
-        Check(Patience is null or > 0, "patience", $"must be positive, got {Patience}.");
-        Check(MaxIter > 0, "max_iter", $"must be positive, got {MaxIter}.");
+        Check(double.IsFinite(BaselineIn), "baseline_in", $"must be finite, got {BaselineIn}.");
         Check(GammaK > 0, "gamma_k", $"must be positive, got {GammaK}.");
         Check(Rho0 is null or > 0, "rho0", $"must be positive, got {Rho0}.");
         Check(Threshold >= 0, "threshold", $"cannot be negative, got {Threshold}.");
@@ -190,9 +138,7 @@ public sealed record NetworkConfig
             if (!Connectivity.IsStronglyConnected(structure))
                 warnings.Add("Crec: the recurrent connection matrix is not strongly connected (some units cannot reach others).");
         }
-        int nGradient = Mode == RunMode.Continuous ? 1 : NGradient;
-        if (Mode == RunMode.Continuous && NGradient != 1) warnings?.Add("mode: continuous mode trains one trial per step, so n_gradient is set to 1.");
-        return this with
+        return new ResolvedNetworkConfig(this with
         {
             Dt = dt,
             Crec = crec,
@@ -200,11 +146,8 @@ public sealed record NetworkConfig
             DistributionRec = DistributionRec ?? (Ei is not null ? WeightDistribution.Gamma : WeightDistribution.Normal),
             DistributionOut = DistributionOut ?? WeightDistribution.Uniform,
             Rho0 = Rho0 ?? (Ei is not null ? 1.5 : 1.1),
-            NGradient = nGradient,
             TrainX0 = Mode != RunMode.Continuous && TrainX0,
-            CheckFreq = CheckFreq ?? Math.Max(1, 10_000 / nGradient),
-            Patience = Patience ?? 100 * (CheckFreq ?? Math.Max(1, 10_000 / nGradient)),
-        };
+        });
     }
 
     static void CheckShape(Connectivity? c, int rows, int cols, string name)
@@ -213,8 +156,34 @@ public sealed record NetworkConfig
             throw new ConfigurationException(name, $"is {c.Rows}x{c.Cols}, expected {rows}x{cols}.");
     }
 
-    static void Check(bool ok, string parameter, string message)
-    {
-        if (!ok) throw new ConfigurationException(parameter, message);
-    }
+    static void Check(bool ok, string parameter, string message) => ConfigurationException.Require(ok, parameter, message);
+
+    /// <summary>pycog's names for every network parameter, for <c>--set name=value</c> and the network file.</summary>
+    public static ParameterTable<NetworkConfig> Parameters { get; } = new ParameterTable<NetworkConfig>()
+        .Add("N", c => Text.Of(c.N), (c, v) => c with { N = Text.Int("N", v) })
+        .Add("Nin", c => Text.Of(c.Nin), (c, v) => c with { Nin = Text.Int("Nin", v) })
+        .Add("Nout", c => Text.Of(c.Nout), (c, v) => c with { Nout = Text.Int("Nout", v) })
+        .Add("tau", c => c.TauPerUnit is null ? Text.Of(c.Tau) : "per-unit", (c, v) => c with { Tau = Text.Double("tau", v), TauPerUnit = null })
+        .Add("tau_in", c => Text.Of(c.TauIn), (c, v) => c with { TauIn = Text.Double("tau_in", v) })
+        .Add("dt", c => Text.Of(c.EffectiveDt), (c, v) => c with { Dt = Text.Double("dt", v) })
+        .Add("mode", c => Text.Snake(c.Mode), (c, v) => c with { Mode = Text.Enum<RunMode>("mode", v) })
+        .Add("baseline_in", c => Text.Of(c.BaselineIn), (c, v) => c with { BaselineIn = Text.Double("baseline_in", v) })
+        .Add("var_in", c => c.VarIn.ToString(), (c, v) => c with { VarIn = Text.Double("var_in", v) })
+        .Add("var_rec", c => c.VarRec.ToString(), (c, v) => c with { VarRec = Text.Double("var_rec", v) })
+        .Add("rectify_inputs", c => Text.Of(c.RectifyInputs), (c, v) => c with { RectifyInputs = Text.Bool("rectify_inputs", v) })
+        .Add("train_brec", c => Text.Of(c.TrainBrec), (c, v) => c with { TrainBrec = Text.Bool("train_brec", v) })
+        .Add("brec", c => Text.Of(c.Brec), (c, v) => c with { Brec = Text.Double("brec", v) })
+        .Add("train_bout", c => Text.Of(c.TrainBout), (c, v) => c with { TrainBout = Text.Bool("train_bout", v) })
+        .Add("bout", c => Text.Of(c.Bout), (c, v) => c with { Bout = Text.Double("bout", v) })
+        .Add("train_x0", c => Text.Of(c.TrainX0), (c, v) => c with { TrainX0 = Text.Bool("train_x0", v) })
+        .Add("x0", c => Text.Of(c.X0), (c, v) => c with { X0 = Text.Double("x0", v) })
+        .Add("ei_positive_func", c => Text.Snake(c.EiPositiveFunc), (c, v) => c with { EiPositiveFunc = Text.Enum<PositiveFunction>("ei_positive_func", v) })
+        .Add("hidden_activation", c => Text.Snake(c.HiddenActivation), (c, v) => c with { HiddenActivation = Text.Enum<HiddenActivation>("hidden_activation", v) })
+        .Add("output_activation", c => Text.Snake(c.OutputActivation), (c, v) => c with { OutputActivation = Text.Enum<OutputActivation>("output_activation", v) })
+        .Add("rho0", c => c.Rho0 is null ? "auto" : Text.Of(c.Rho0.Value), (c, v) => c with { Rho0 = Text.Double("rho0", v) })
+        .Add("distribution_in", c => c.DistributionIn is null ? "auto" : Text.Snake(c.DistributionIn.Value), (c, v) => c with { DistributionIn = Text.Enum<WeightDistribution>("distribution_in", v) })
+        .Add("distribution_rec", c => c.DistributionRec is null ? "auto" : Text.Snake(c.DistributionRec.Value), (c, v) => c with { DistributionRec = Text.Enum<WeightDistribution>("distribution_rec", v) })
+        .Add("distribution_out", c => c.DistributionOut is null ? "auto" : Text.Snake(c.DistributionOut.Value), (c, v) => c with { DistributionOut = Text.Enum<WeightDistribution>("distribution_out", v) })
+        .Add("gamma_k", c => Text.Of(c.GammaK), (c, v) => c with { GammaK = Text.Double("gamma_k", v) })
+        .Add("threshold", c => Text.Of(c.Threshold), (c, v) => c with { Threshold = Text.Double("threshold", v) });
 }

@@ -3,8 +3,8 @@ using PyCog.Numerics;
 namespace PyCog.Network;
 
 /// <summary>
-/// Initial parameters as pycog draws them: one generator seeded by <see cref="NetworkConfig.Seed"/>
-/// draws Win, Wrec and Wout (plastic entries only, in row-major order), absolute values under
+/// Initial parameters as pycog draws them: one generator seeded by the initialisation seed
+/// (pycog's <c>seed</c>, a training setting) draws Win, Wrec and Wout (plastic entries only, in row-major order), absolute values under
 /// Dale's law, then Wrec (and the fixed recurrent weights) rescaled to spectral radius rho0.
 /// </summary>
 public static class NetworkInitializer
@@ -13,10 +13,10 @@ public static class NetworkInitializer
     /// Draws the initial parameters. Returns them with the configuration whose fixed recurrent
     /// weights were rescaled by the same factor as Wrec (pycog does the same).
     /// </summary>
-    public static (NetworkParameters Parameters, NetworkConfig Config) Initialize(NetworkConfig config)
+    public static (NetworkParameters Parameters, ResolvedNetworkConfig Network) Initialize(ResolvedNetworkConfig network, long seed)
     {
-        var c = config.Resolve();
-        var rng = new Rng(c.Seed);
+        var c = network.Config;
+        var rng = new Rng(seed);
         int n = c.N;
         Matrix? win = c.Nin > 0 ? Draw(rng, c.Cin, n, c.Nin, c.DistributionIn!.Value, c.GammaK) : null;
         var wrec = Draw(rng, c.Crec, n, n, c.DistributionRec!.Value, c.GammaK);
@@ -27,11 +27,11 @@ public static class NetworkInitializer
                 if (m is not null) for (int k = 0; k < m.Data.Length; k++) m.Data[k] = MathF.Abs(m.Data[k]);
         }
         var probe = new NetworkParameters(win, wrec, wout, new float[n], new float[c.Nout], new float[n]);
-        double rho = EffectiveWeights.Compute(c, probe).Wrec.SpectralRadius();
+        double rho = EffectiveWeights.Compute(network, probe).Wrec.SpectralRadius();
         if (!(rho > 0)) throw new ConfigurationException("Crec", "the initial recurrent matrix has spectral radius 0 and cannot be rescaled to rho0.");
         double scale = c.Rho0!.Value / rho;
         for (int k = 0; k < wrec.Data.Length; k++) wrec.Data[k] = (float)(wrec.Data[k] * scale);
-        var scaled = c with { Crec = c.Crec!.WithFixedScaled(scale) };
+        var scaled = network.WithFixedRecurrentScaled(scale);
         var parameters = new NetworkParameters(win, wrec, wout,
             Enumerable.Repeat((float)c.Brec, n).ToArray(),
             Enumerable.Repeat((float)c.Bout, c.Nout).ToArray(),

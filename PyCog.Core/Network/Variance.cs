@@ -92,6 +92,9 @@ public sealed class NoiseSampler
     /// <summary>True when the noise is identically zero (no random numbers are drawn then).</summary>
     public bool IsZero { get; }
 
+    /// <summary>Per-unit standard deviations of uncorrelated noise; null when the noise is correlated.</summary>
+    public IReadOnlyList<float>? StandardDeviations => _sd;
+
     /// <summary>Fills consecutive rows of <c>units</c> values, optionally multiplied per unit by <paramref name="unitScale"/>.</summary>
     public void Fill(Rng rng, Span<float> dest, ReadOnlySpan<float> unitScale = default)
     {

@@ -54,11 +54,12 @@ public sealed unsafe class Integrator
     readonly int _n, _np, _nin, _nout, _stride;
     // [Wrec_; Win_] transposed, (N + Nin) x Np: one product per step takes r and u together.
     readonly float[] _alpha, _oneMinusAlpha, _noiseScale, _weightsT, _brec;
+    readonly NetworkDynamics _dynamics;
     // The same weights by presynaptic unit (column of [Wrec, Win]), nonzeros only, when sparse enough.
     readonly int[]? _colStart, _colRow;
     readonly float[]? _colVal;
     readonly NoiseSampler? _correlatedIn, _correlatedRec;
-    readonly float[] _inputSd;
+    readonly IReadOnlyList<float> _inputSd;
     readonly bool _recZero, _inZero;
 
     /// <summary>State where the next single or free run starts in continuous mode (null: x0).</summary>
@@ -74,24 +75,17 @@ public sealed unsafe class Integrator
         if (_o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
         var c = network.Config;
         _n = c.N; _np = Gemm.Pad(_n); _nin = c.Nin; _nout = c.Nout; _stride = Gemm.Pad(_n + _nin);
-        double dt = _o.Dt;
-        _alpha = new float[_np]; _oneMinusAlpha = new float[_np];
-        for (int i = 0; i < _n; i++) { _alpha[i] = (float)(dt / c.TauOf(i)); _oneMinusAlpha[i] = 1 - _alpha[i]; }
-        var varRec = _o.VarRec ?? c.VarRec;
-        var varIn = _o.VarIn ?? c.VarIn;
-        varRec.Validate("var_rec", _n);
-        varIn.Validate("var_in", _nin);
-        _recZero = varRec.IsZero; _inZero = varIn.IsZero;
-        _noiseScale = new float[_np];
-        for (int i = 0; i < _n; i++) _noiseScale[i] = (float)Math.Sqrt(c.TauOf(i) * 2 / dt * (varRec.PerUnit?[i] ?? (varRec.Covariance is null ? varRec.Scalar : 1)));
-        if (varRec.Covariance is not null)
-        {
-            _correlatedRec = varRec.Sampler(_n, 2 / dt);
-            for (int i = 0; i < _n; i++) _noiseScale[i] = (float)Math.Sqrt(c.TauOf(i));
-        }
-        _inputSd = new float[_nin];
-        for (int i = 0; i < _nin; i++) _inputSd[i] = (float)Math.Sqrt(2 * c.TauIn / dt * (varIn.PerUnit?[i] ?? (varIn.Covariance is null ? varIn.Scalar : 0)));
-        if (varIn.Covariance is not null) _correlatedIn = varIn.Sampler(_nin, 2 * c.TauIn / dt);
+        _dynamics = network.Network.Dynamics(_o.Dt, _o.VarIn, _o.VarRec);
+        // Vectors padded to whole registers; units beyond N stay zero.
+        _alpha = new float[_np]; _oneMinusAlpha = new float[_np]; _noiseScale = new float[_np];
+        _dynamics.Alpha.CopyTo(_alpha, 0);
+        _dynamics.Decay.CopyTo(_oneMinusAlpha, 0);
+        _recZero = _dynamics.RecurrentNoise.IsZero; _inZero = _dynamics.InputNoise.IsZero;
+        // Uncorrelated noise: one scale per unit on the trial's Gaussian stream; correlated: the sampler, then sqrt(tau).
+        if (_dynamics.RecurrentNoiseScale() is { } scale) scale.CopyTo(_noiseScale, 0);
+        else { _correlatedRec = _dynamics.RecurrentNoise; _dynamics.SqrtTau.CopyTo(_noiseScale, 0); }
+        _inputSd = _dynamics.InputNoise.StandardDeviations ?? [];
+        if (_inputSd.Count == 0 && _nin > 0) _correlatedIn = _dynamics.InputNoise;
         _weightsT = GC.AllocateArray<float>((_n + _nin) * _np, pinned: true);
         _brec = new float[_np];
         for (int i = 0; i < _n; i++)
@@ -271,7 +265,6 @@ public sealed unsafe class Integrator
             if (nin > 0 && trials[b] is { } tr) tr.Inputs.Data.AsSpan().CopyTo(u[b]);
         }
         var streams = rngs.Select(r => new GaussianStream(r)).ToArray();
-        float baseline = (float)c.BaselineIn;
         var inNoise = new float[Math.Max(nin, 1)];
         var recNoise = new float[np];            // units beyond N stay zero
         var uNow = new float[bsz * Math.Max(nin, 1)];
@@ -348,11 +341,7 @@ public sealed unsafe class Integrator
                     }
                 }
                 int at = (t - 1) * nin;
-                for (int k = 0; k < nin; k++)
-                {
-                    float v = u[b][at + k] + baseline + (_inZero ? 0f : inNoise[k]);
-                    ub[k] = c.RectifyInputs && v < 0 ? 0f : v;
-                }
+                for (int k = 0; k < nin; k++) ub[k] = _dynamics.Input(u[b][at + k], _inZero ? 0f : inNoise[k]);
                 ub.CopyTo(uNow.AsSpan(b * nin, nin));
             }
 

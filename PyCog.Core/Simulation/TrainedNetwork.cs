@@ -13,8 +13,10 @@ public sealed class TrainedNetwork
 {
     /// <summary>Task the network was trained on (may be empty).</summary>
     public string Task { get; }
+    /// <summary>The network (every default filled).</summary>
+    public ResolvedNetworkConfig Network { get; }
     /// <summary>The network's configuration.</summary>
-    public NetworkConfig Config { get; }
+    public NetworkConfig Config => Network.Config;
     /// <summary>Effective input weights N x Nin, or null.</summary>
     public Matrix? Win { get; }
     /// <summary>Effective recurrent weights N x N.</summary>
@@ -27,13 +29,14 @@ public sealed class TrainedNetwork
     public float[] Bout { get; }
     /// <summary>Initial state.</summary>
     public float[] X0 { get; }
-    /// <summary>The file's training record, when loaded from a file.</summary>
-    public SavedRun? Run { get; }
+    /// <summary>The file's record (training history, termination), when there is one.</summary>
+    public SavedNetwork? Saved { get; }
 
-    TrainedNetwork(string task, NetworkConfig config, NetworkParameters p, double threshold, SavedRun? run)
+    TrainedNetwork(string task, ResolvedNetworkConfig network, NetworkParameters p, double threshold, SavedNetwork? saved)
     {
-        Task = task; Config = config; Run = run;
-        var eff = EffectiveWeights.Compute(config, p);
+        if (!(threshold >= 0)) throw new ArgumentOutOfRangeException(nameof(threshold), $"The load threshold must be non-negative, got {threshold}.");
+        Task = task; Network = network; Saved = saved;
+        var eff = EffectiveWeights.Compute(network, p);
         Win = eff.Win is null ? null : Clip(eff.Win, threshold);
         Wrec = Clip(eff.Wrec, threshold);
         Wout = Clip(eff.Wout, threshold);
@@ -48,17 +51,13 @@ public sealed class TrainedNetwork
     }
 
     /// <summary>Loads the best parameters of a network file; <paramref name="threshold"/> overrides the file's (default 1e-4).</summary>
-    public static TrainedNetwork Load(string path, double? threshold = null)
-    {
-        var run = NetworkFile.Load(path);
-        return new TrainedNetwork(run.Task, run.Config, run.Best, threshold ?? run.Config.Threshold, run);
-    }
+    public static TrainedNetwork Load(string path, double? threshold = null) => FromSaved(NetworkFile.Load(path), threshold);
 
-    /// <summary>Wraps parameters directly (for example those of a training result).</summary>
-    public static TrainedNetwork FromParameters(NetworkConfig config, NetworkParameters parameters, double? threshold = null, string task = "") =>
-        new(task, config.Crec is null ? config.Resolve() : config, parameters, threshold ?? config.Threshold, null);
+    /// <summary>Wraps parameters directly.</summary>
+    public static TrainedNetwork FromParameters(ResolvedNetworkConfig network, NetworkParameters parameters, double? threshold = null, string task = "") =>
+        new(task, network, parameters, threshold ?? network.Config.Threshold, null);
 
-    /// <summary>Wraps the best parameters of a saved run.</summary>
-    public static TrainedNetwork FromRun(SavedRun run, double? threshold = null) =>
-        new(run.Task, run.Config, run.Best, threshold ?? run.Config.Threshold, run);
+    /// <summary>Wraps a trained network's best parameters (from a file or a training result).</summary>
+    public static TrainedNetwork FromSaved(SavedNetwork saved, double? threshold = null) =>
+        new(saved.Task, saved.Network, saved.Parameters, threshold ?? saved.Config.Threshold, saved);
 }

@@ -5,7 +5,7 @@ namespace PyCog.Tasks;
 
 /// <summary>
 /// A cognitive task: the network it is trained on (structure and every hyperparameter that
-/// differs from pycog's defaults), how one trial is generated, how performance is measured
+/// differs from pycog's defaults), the training settings it chooses, how one trial is generated, how performance is measured
 /// and when training may stop. The equivalent of a pycog <c>examples/models/*.py</c> file.
 /// </summary>
 public abstract class CognitiveTask
@@ -18,6 +18,9 @@ public abstract class CognitiveTask
 
     /// <summary>The network configuration for this task (on top of pycog's defaults).</summary>
     public abstract NetworkConfig Network { get; }
+
+    /// <summary>Training settings this task chooses (validation size, minibatch, min_error ...); none by default.</summary>
+    public virtual TrainingOverrides Training => TrainingOverrides.None;
 
     /// <summary>Number of distinct conditions (validation cycles through them plus one catch trial).</summary>
     public virtual int Conditions => 0;

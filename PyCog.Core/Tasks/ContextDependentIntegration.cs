@@ -28,12 +28,12 @@ public sealed class ContextDependentIntegration : TwoAlternativeTask
 
     static NetworkConfig Common() => new()
     {
-        Nin = 6, N = 150, Nout = 2, Ei = Connectivity.GenerateEi(150), NGradient = 50, NValidation = 50 * (2 * 36 + 1),
+        Nin = 6, N = 150, Nout = 2, Ei = Connectivity.GenerateEi(150),
     };
 
     /// <summary><c>mante</c>: dense E/I network, every E unit read out.</summary>
     public static ContextDependentIntegration Mante() =>
-        new("mante", Common() with { Cout = RandomDotMotion.ExcitatoryReadout(150, 2) });
+        new("mante", Common() with { Cout = Connectivity.ExcitatoryReadout(150, 2) });
 
     /// <summary>
     /// <c>mante_areas</c>: half of the E and I units form a sensory area that receives the inputs,
@@ -81,7 +81,7 @@ public sealed class ContextDependentIntegration : TwoAlternativeTask
             foreach (int j in inhM) c[i, j] = (float)(s / (inhM.Length - 1));
             c[i, i] = 0;
         }
-        RandomDotMotion.NormaliseRows(c);
+        Connectivity.NormaliseRows(c);
         var cout = new Matrix(2, n);
         foreach (int j in excM) { cout[0, j] = 1; cout[1, j] = 1; }
         return new("mante_areas", Common() with { Cin = new Connectivity(cin), Crec = new Connectivity(c), Cout = new Connectivity(cout) });
@@ -95,6 +95,8 @@ public sealed class ContextDependentIntegration : TwoAlternativeTask
         : "Context-dependent integration with sensory and motor areas; Fig. 5.";
     /// <inheritdoc/>
     public override NetworkConfig Network => _network;
+    /// <inheritdoc/>
+    public override TrainingOverrides Training { get; } = new() { NGradient = 50, NValidation = 50 * (2 * 36 + 1) };
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } =
     [

@@ -33,8 +33,7 @@ public sealed class MultisensoryIntegration : TwoAlternativeTask
         foreach (int i in auditory) { cin[i, 1] = 1; cin[i, 3] = 1; }
         Network = new NetworkConfig
         {
-            Nin = 5, N = n, Nout = 2, Ei = ei, Cin = new Connectivity(cin), Cout = RandomDotMotion.ExcitatoryReadout(n, 2),
-            NValidation = 100 * (Modalities.Length * Freqs.Length + 1),
+            Nin = 5, N = n, Nout = 2, Ei = ei, Cin = new Connectivity(cin), Cout = Connectivity.ExcitatoryReadout(n, 2),
         };
     }
 
@@ -44,6 +43,8 @@ public sealed class MultisensoryIntegration : TwoAlternativeTask
     public override string Description => "Multisensory integration (Raposo et al. 2014); Fig. 6.";
     /// <inheritdoc/>
     public override NetworkConfig Network { get; }
+    /// <inheritdoc/>
+    public override TrainingOverrides Training { get; } = new() { NValidation = 100 * (Modalities.Length * Freqs.Length + 1) };
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("modality", Modalities), ConditionAxis.Of("freq", Freqs)];
     /// <inheritdoc/>

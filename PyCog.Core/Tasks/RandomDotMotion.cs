@@ -78,7 +78,7 @@ public sealed class RandomDotMotion : TwoAlternativeTask
         foreach (int i in excOut) Row(i, excOut.Concat(excNs), inh.Length);
         foreach (int i in excNs) Row(i, exc, inh.Length);
         foreach (int i in inh) Row(i, exc, inh.Length - 1);
-        NormaliseRows(crec);
+        Connectivity.NormaliseRows(crec);
 
         var cout = new Matrix(nout, n);
         foreach (int j in excIn) cout[0, j] = 1;
@@ -91,35 +91,20 @@ public sealed class RandomDotMotion : TwoAlternativeTask
     }
 
     /// <summary><c>rdm_dense</c>: default (dense, balanced) E/I recurrence, every E unit read out.</summary>
-    public static RandomDotMotion Dense() => new("rdm_dense", Variant.Dense, Common(2) with { Ei = Connectivity.GenerateEi(100), Cout = ExcitatoryReadout(100, 2) });
+    public static RandomDotMotion Dense() => new("rdm_dense", Variant.Dense, Common(2) with { Ei = Connectivity.GenerateEi(100), Cout = Connectivity.ExcitatoryReadout(100, 2) });
 
     /// <summary><c>rdm_nodale</c>: no E/I constraint and no masks.</summary>
     public static RandomDotMotion NoDale() => new("rdm_nodale", Variant.NoDale, Common(2));
 
     /// <summary><c>rdm_varstim</c>: variable stimulus duration and a start cue.</summary>
     public static RandomDotMotion VariableStimulus() =>
-        new("rdm_varstim", Variant.VariableStimulus, Common(3) with { Ei = Connectivity.GenerateEi(100), Cout = ExcitatoryReadout(100, 2) });
+        new("rdm_varstim", Variant.VariableStimulus, Common(3) with { Ei = Connectivity.GenerateEi(100), Cout = Connectivity.ExcitatoryReadout(100, 2) });
 
     /// <summary><c>rdm_rt</c>: reaction-time version.</summary>
     public static RandomDotMotion ReactionTime() =>
-        new("rdm_rt", Variant.ReactionTime, Common(3) with { Ei = Connectivity.GenerateEi(100), Cout = ExcitatoryReadout(100, 2) });
+        new("rdm_rt", Variant.ReactionTime, Common(3) with { Ei = Connectivity.GenerateEi(100), Cout = Connectivity.ExcitatoryReadout(100, 2) });
 
-    static NetworkConfig Common(int nin) => new() { Nin = nin, N = 100, Nout = 2, NValidation = 100 * (Cohs.Length * InOuts.Length + 1) };
-
-    internal static Connectivity ExcitatoryReadout(int n, int nout)
-    {
-        var ei = Connectivity.GenerateEi(n);
-        return new Connectivity(Matrix.FromFunction(nout, n, (o, j) => ei[j] > 0 ? 1 : 0));
-    }
-
-    internal static void NormaliseRows(Matrix c)
-    {
-        for (int i = 0; i < c.Rows; i++)
-        {
-            double norm = Math.Sqrt(c.Row(i).ToArray().Sum(v => (double)v * v));
-            if (norm > 0) for (int j = 0; j < c.Cols; j++) c[i, j] = (float)(c[i, j] / norm);
-        }
-    }
+    static NetworkConfig Common(int nin) => new() { Nin = nin, N = 100, Nout = 2 };
 
     /// <inheritdoc/>
     public override string Name { get; }
@@ -134,6 +119,8 @@ public sealed class RandomDotMotion : TwoAlternativeTask
     };
     /// <inheritdoc/>
     public override NetworkConfig Network => _network;
+    /// <inheritdoc/>
+    public override TrainingOverrides Training { get; } = new() { NValidation = 100 * (Cohs.Length * InOuts.Length + 1) };
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("coh", Cohs), ConditionAxis.Of("in_out", InOuts)];
     /// <inheritdoc/>

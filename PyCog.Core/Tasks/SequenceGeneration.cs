@@ -33,7 +33,7 @@ public sealed class SequenceGeneration : CognitiveTask
         Network = new NetworkConfig
         {
             Nin = 9 + Sequences.Count, N = 200, Nout = 2, Ei = Connectivity.GenerateEi(200),
-            Tau = 50, VarRec = 0.01 * 0.01, MinError = 0.05, Mode = RunMode.Continuous, NValidation = 100 * Sequences.Count,
+            Tau = 50, VarRec = 0.01 * 0.01, Mode = RunMode.Continuous,
         };
     }
 
@@ -44,11 +44,13 @@ public sealed class SequenceGeneration : CognitiveTask
     /// <inheritdoc/>
     public override NetworkConfig Network { get; }
     /// <inheritdoc/>
+    public override TrainingOverrides Training { get; } = new() { MinError = 0.05, NValidation = 100 * Sequences.Count };
+    /// <inheritdoc/>
     public override int Conditions => Sequences.Count;
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("seq", Enumerable.Range(1, 8).ToArray())];
     /// <inheritdoc/>
-    public override string Criterion => $"validation RMSE <= {Network.MinError}";
+    public override string Criterion => $"validation RMSE <= {Training.MinError}";
 
     /// <summary>Screen position (x, y) of dot k: columns at -0.5, 0, 0.5 from the left, rows from the top.</summary>
     public static (double X, double Y) TargetPosition(int k) => (-0.5 + 0.5 * (k % 3), -0.5 + 0.5 * (2 - k / 3));
@@ -117,10 +119,12 @@ public sealed class SineWave : CognitiveTask
     public override NetworkConfig Network { get; } = new()
     {
         Nin = 0, N = 100, Nout = 1, Ei = Connectivity.GenerateEi(100), Tau = 100, Dt = 20,
-        TrainBout = true, TrainBrec = true, VarRec = 0.05 * 0.05, MinError = 0.05, Mode = RunMode.Continuous, NValidation = 50,
+        TrainBout = true, TrainBrec = true, VarRec = 0.05 * 0.05, Mode = RunMode.Continuous,
     };
     /// <inheritdoc/>
-    public override string Criterion => $"validation RMSE <= {Network.MinError}";
+    public override TrainingOverrides Training { get; } = new() { MinError = 0.05, NValidation = 50 };
+    /// <inheritdoc/>
+    public override string Criterion => $"validation RMSE <= {Training.MinError}";
 
     /// <inheritdoc/>
     public override Trial GenerateTrial(Rng rng, double dt, TrialRequest request)

@@ -34,5 +34,13 @@ public static class TaskRegistry
     /// <summary>Creates the named task; an unknown name lists the known ones.</summary>
     public static CognitiveTask Create(string name) =>
         Factories.TryGetValue(name, out var f) ? f()
-        : throw new KeyNotFoundException($"Unknown task '{name}'. Known tasks: {string.Join(", ", Names)}.");
+        : throw new UnknownTaskException(name, Names);
+}
+
+/// <summary>No task is registered under a name; the message lists the known ones.</summary>
+public sealed class UnknownTaskException(string name, IReadOnlyList<string> known)
+    : KeyNotFoundException($"Unknown task '{name}'. Known tasks: {string.Join(", ", known)}.")
+{
+    /// <summary>The name asked for.</summary>
+    public string Name { get; } = name;
 }

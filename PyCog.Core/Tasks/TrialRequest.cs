@@ -17,10 +17,6 @@ public sealed record TrialRequest
     public bool TargetOutput { get; init; } = true;
     /// <summary>Condition values that override random draws, by name.</summary>
     public IReadOnlyDictionary<string, string> Fixed { get; init; } = new Dictionary<string, string>();
-    /// <summary>Result of the last validation callback, if any.</summary>
-    public object? CallbackResults { get; init; }
-    /// <summary>Best validation costs so far (loss excluded), if any.</summary>
-    public IReadOnlyList<double>? BestCosts { get; init; }
 
     /// <summary>A request of the given kind.</summary>
     public static TrialRequest Of(TrialKind kind, int index = 0) => new() { Kind = kind, MinibatchIndex = index };

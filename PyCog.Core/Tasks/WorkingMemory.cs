@@ -26,8 +26,7 @@ public sealed class WorkingMemory : TwoAlternativeTask
         {
             Nin = 2, N = 500, Nout = 2, Ei = ei,
             Crec = new Connectivity(Connectivity.GenerateCrec(ei, 0.1, 0.5, 1066)),
-            Cout = RandomDotMotion.ExcitatoryReadout(500, 2),
-            NValidation = 100 * (Pairs.Length * GtLts.Length + 1),
+            Cout = Connectivity.ExcitatoryReadout(500, 2),
         };
     }
 
@@ -37,6 +36,8 @@ public sealed class WorkingMemory : TwoAlternativeTask
     public override string Description => "Parametric working memory (Romo et al. 1999); Fig. 7.";
     /// <inheritdoc/>
     public override NetworkConfig Network { get; }
+    /// <inheritdoc/>
+    public override TrainingOverrides Training { get; } = new() { NValidation = 100 * (Pairs.Length * GtLts.Length + 1) };
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("fpair", Pairs), ConditionAxis.Of("gt_lt", GtLts)];
     /// <inheritdoc/>

@@ -6,17 +6,16 @@ namespace PyCog.Training;
 
 /// <summary>
 /// Generates minibatches as pycog's <c>Dataset</c>: trials drawn from the task with this
-/// dataset's own generator, zero-padded to the longest; then input noise
-/// <c>sqrt(2 tau_in var_in / dt) N(0,1)</c> plus baseline on every time point, rectified;
-/// then recurrent noise <c>sqrt(tau) sqrt(2 var_rec / dt) N(0,1)</c>, in that draw order.
+/// dataset's own generator, zero-padded to the longest; then the input transform (baseline,
+/// input noise, rectification) on every time point; then the recurrent noise, in that draw
+/// order, both as <see cref="NetworkDynamics"/> defines them at the training dt.
 /// </summary>
 public sealed class Dataset
 {
     readonly CognitiveTask _task;
+    readonly NetworkDynamics _dynamics;
     readonly NetworkConfig _config;
     readonly TrialKind _kind;
-    readonly NoiseSampler _inputNoise, _recurrentNoise;
-    readonly float[] _sqrtTau;
 
     /// <summary>Trials per minibatch.</summary>
     public int MinibatchSize { get; }
@@ -25,27 +24,24 @@ public sealed class Dataset
     /// <summary>Trials generated so far.</summary>
     public long TrialsSeen { get; set; }
 
-    /// <summary>Creates a dataset for a (resolved) configuration.</summary>
-    public Dataset(CognitiveTask task, NetworkConfig config, TrialKind kind, int minibatchSize, long seed)
+    /// <summary>Creates a dataset for a network at its training dt.</summary>
+    public Dataset(CognitiveTask task, ResolvedNetworkConfig network, TrialKind kind, int minibatchSize, long seed)
     {
         if (minibatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(minibatchSize), "A minibatch needs at least one trial.");
-        _task = task; _config = config; _kind = kind;
+        _task = task; _config = network.Config; _kind = kind;
+        _dynamics = network.Dynamics();
         MinibatchSize = minibatchSize;
         Rng = new Rng(seed);
-        double dt = config.EffectiveDt;
-        _inputNoise = config.VarIn.Sampler(config.Nin, 2 * config.TauIn / dt);
-        _recurrentNoise = config.VarRec.Sampler(config.N, 2 / dt);
-        _sqrtTau = Enumerable.Range(0, config.N).Select(i => (float)Math.Sqrt(config.TauOf(i))).ToArray();
     }
 
     /// <summary>Generates the next minibatch.</summary>
-    public Batch Next(IReadOnlyList<double>? bestCosts = null, object? callbackResults = null)
+    public Batch Next()
     {
-        double dt = _config.EffectiveDt;
+        double dt = _dynamics.Dt;
         var trials = new Trial[MinibatchSize];
         for (int b = 0; b < MinibatchSize; b++)
         {
-            var request = new TrialRequest { Kind = _kind, MinibatchIndex = b, TargetOutput = true, BestCosts = bestCosts, CallbackResults = callbackResults };
+            var request = new TrialRequest { Kind = _kind, MinibatchIndex = b, TargetOutput = true };
             trials[b] = _task.GenerateCheckedTrial(Rng, dt, request, _config);
         }
         TrialsSeen += MinibatchSize;
@@ -76,16 +72,11 @@ public sealed class Dataset
         if (nin > 0)
         {
             var noise = new float[u.Length];
-            _inputNoise.Fill(Rng, noise);
-            float baseline = (float)_config.BaselineIn;
-            for (int k = 0; k < u.Length; k++)
-            {
-                float v = u[k] + baseline + noise[k];
-                u[k] = _config.RectifyInputs ? MathF.Max(v, 0) : v;
-            }
+            _dynamics.InputNoise.Fill(Rng, noise);
+            for (int k = 0; k < u.Length; k++) u[k] = _dynamics.Input(u[k], noise[k]);
         }
         var rec = new float[time * bsz * n];
-        _recurrentNoise.Fill(Rng, rec, _sqrtTau);
+        _dynamics.FillRecurrentNoise(Rng, rec);
         return new Batch(time, bsz, nin, n, nout, u, rec, y, m, trials);
     }
 }

@@ -17,6 +17,8 @@ namespace PyCog.Training;
 public sealed unsafe class FusedEngine : ITrainingEngine
 {
     readonly NetworkConfig _c;
+    readonly TrainingConfig _t;
+    readonly ResolvedNetworkConfig _network;
     readonly int _n, _np, _nin, _nout, _noutp;
     readonly float[] _alpha, _oneMinusAlpha;
     readonly float[] _winT, _wrecT, _wrecE, _woutT, _woutE, _brec, _bout;
@@ -30,14 +32,17 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// </summary>
     public int Threads { get; set; } = 1;
 
-    /// <summary>Creates the engine for a resolved configuration.</summary>
-    public FusedEngine(NetworkConfig config)
+    /// <summary>Creates the engine for a network and the objective of <paramref name="training"/>.</summary>
+    public FusedEngine(ResolvedNetworkConfig network, TrainingConfig training)
     {
-        _c = config.Crec is null ? config.Resolve() : config;
+        _network = network;
+        _c = network.Config;
+        _t = training;
         _n = _c.N; _np = Gemm.Pad(_n); _nin = _c.Nin; _nout = _c.Nout; _noutp = Gemm.Pad(_nout);
-        double dt = _c.EffectiveDt;
+        var dynamics = network.Dynamics();
         _alpha = Pinned(_np); _oneMinusAlpha = Pinned(_np);
-        for (int i = 0; i < _n; i++) { _alpha[i] = (float)(dt / _c.TauOf(i)); _oneMinusAlpha[i] = 1 - _alpha[i]; }
+        dynamics.Alpha.CopyTo(_alpha, 0);
+        dynamics.Decay.CopyTo(_oneMinusAlpha, 0);
         _winT = Pinned(Math.Max(_nin, 1) * _np); _wrecT = Pinned(_n * _np); _wrecE = Pinned(_n * _np);
         _woutT = Pinned(_n * _noutp); _woutE = Pinned(_nout * _np); _brec = Pinned(_np); _bout = Pinned(_noutp);
         _dWinT = Pinned(Math.Max(_nin, 1) * _np); _dWrecE = Pinned(_n * _np); _dWoutE = Pinned(_nout * _np);
@@ -46,6 +51,9 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <inheritdoc/>
     public string Name => "fused";
+
+    /// <summary>Creates fused engines (the trainer's default).</summary>
+    public static EngineFactory Factory { get; } = new("fused", (network, training) => new FusedEngine(network, training));
 
     static float[] Pinned(int length) => GC.AllocateArray<float>(Math.Max(length, 1), pinned: true);
     static float* P(float[] a) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));
@@ -64,7 +72,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     void LoadWeights(NetworkParameters p)
     {
-        var eff = EffectiveWeights.Compute(_c, p);
+        var eff = EffectiveWeights.Compute(_network, p);
         Array.Clear(_winT); Array.Clear(_wrecT); Array.Clear(_wrecE); Array.Clear(_woutT); Array.Clear(_woutE); Array.Clear(_brec); Array.Clear(_bout);
         for (int i = 0; i < _n; i++)
         {
@@ -168,16 +176,16 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     double Regularisers(NetworkParameters p, Batch batch)
     {
         double reg = 0;
-        if (p.Win is not null) reg += _c.Lambda1In * MeanAbs(p.Win.Data) + _c.Lambda2In * MeanSquare(p.Win.Data);
-        reg += _c.Lambda1Rec * MeanAbs(p.Wrec.Data) + _c.Lambda2Rec * MeanSquare(p.Wrec.Data);
-        reg += _c.Lambda1Out * MeanAbs(p.Wout.Data) + _c.Lambda2Out * MeanSquare(p.Wout.Data);
-        if (_c.Lambda2R > 0)
+        if (p.Win is not null) reg += _t.Lambda1In * MeanAbs(p.Win.Data) + _t.Lambda2In * MeanSquare(p.Win.Data);
+        reg += _t.Lambda1Rec * MeanAbs(p.Wrec.Data) + _t.Lambda2Rec * MeanSquare(p.Wrec.Data);
+        reg += _t.Lambda1Out * MeanAbs(p.Wout.Data) + _t.Lambda2Out * MeanSquare(p.Wout.Data);
+        if (_t.Lambda2R > 0)
         {
             int rows = batch.Time * batch.Trials;
             float* r = P(_r) + batch.Trials * _np;
             double s = 0;
             for (int k = 0; k < rows; k++) s += TensorPrimitives.SumOfSquares(new ReadOnlySpan<float>(r + (long)k * _np, _n));
-            reg += _c.Lambda2R * s / ((double)rows * _n);
+            reg += _t.Lambda2R * s / ((double)rows * _n);
         }
         return reg;
     }
@@ -223,7 +231,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         Gemm.MultiplyParallel(_nout, rows, np, dz, 1, _noutp, r + bsz * np, np, P(_dWoutE), np, false, Threads);
         SumRows(a, rows, grad.Brec);
 
-        if (_c.Lambda2R > 0) RateRegulariserGradient(batch, gx0, grad.Brec);
+        if (_t.Lambda2R > 0) RateRegulariserGradient(batch, gx0, grad.Brec);
 
         for (int s = 0; s < rows; s++)
             for (int o = 0; o < _nout; o++) grad.Bout[o] += dz[(long)s * _noutp + o];
@@ -233,14 +241,14 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         {
             for (int i = 0; i < _n; i++) for (int c = 0; c < _nin; c++) grad.Win![i, c] = _dWinT[c * np + i];
             EffectiveWeights.BackToRaw(grad.Win!.Data, parameters.Win!, _c.Cin, _c.HasDale, null, _c.EiPositiveFunc);
-            AddWeightRegularisers(grad.Win.Data, parameters.Win!.Data, _c.Lambda1In, _c.Lambda2In);
+            AddWeightRegularisers(grad.Win.Data, parameters.Win!.Data, _t.Lambda1In, _t.Lambda2In);
         }
         for (int i = 0; i < _n; i++) new ReadOnlySpan<float>(_dWrecE, i * np, _n).CopyTo(grad.Wrec.Row(i));
         EffectiveWeights.BackToRaw(grad.Wrec.Data, parameters.Wrec, _c.Crec, _c.HasDale, _c.Ei, _c.EiPositiveFunc);
-        AddWeightRegularisers(grad.Wrec.Data, parameters.Wrec.Data, _c.Lambda1Rec, _c.Lambda2Rec);
+        AddWeightRegularisers(grad.Wrec.Data, parameters.Wrec.Data, _t.Lambda1Rec, _t.Lambda2Rec);
         for (int o = 0; o < _nout; o++) new ReadOnlySpan<float>(_dWoutE, o * np, _n).CopyTo(grad.Wout.Row(o));
         EffectiveWeights.BackToRaw(grad.Wout.Data, parameters.Wout, _c.Cout, _c.HasDale, _c.Ei, _c.EiPositiveFunc);
-        AddWeightRegularisers(grad.Wout.Data, parameters.Wout.Data, _c.Lambda1Out, _c.Lambda2Out);
+        AddWeightRegularisers(grad.Wout.Data, parameters.Wout.Data, _t.Lambda1Out, _t.Lambda2Out);
 
         if (_c.TrainX0) gx0.CopyTo(grad.X0);
         if (!_c.TrainBrec) Array.Clear(grad.Brec);
@@ -346,14 +354,14 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         int valid = 0;
         double sum = 0;
         for (int s = 0; s < rows; s++)
-            if (den[s] >= _c.Bound && den[s] > 0) { valid++; double v = num[s] / den[s] - 1; sum += v * v; }
+            if (den[s] >= _t.Bound && den[s] > 0) { valid++; double v = num[s] / den[s] - 1; sum += v * v; }
         double omega = valid > 0 ? sum / valid : 0;
-        float lam = (float)_c.LambdaOmega;
+        float lam = (float)_t.LambdaOmega;
         for (int s = 0; s < rows; s++)
         {
             var dst = new Span<float>(re + (long)s * np, np);
             new ReadOnlySpan<float>(r + (long)s * np, np).CopyTo(dst);
-            if (valid == 0 || lam == 0 || !(den[s] >= _c.Bound && den[s] > 0)) continue;
+            if (valid == 0 || lam == 0 || !(den[s] >= _t.Bound && den[s] > 0)) continue;
             float coef = (float)(2 * (num[s] / den[s] - 1) / (den[s] * valid)) * 2 * lam;
             float* qs = q + (long)s * np, fs = fp + (long)s * np;
             for (int j = 0; j < _n; j++) dst[j] += coef * qs[j] * fs[j];
@@ -382,7 +390,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
         if (_d2.Length < _d.Length) { _d2 = Pinned(_d.Length); _a2 = Pinned(_a.Length); }
         float* g = P(_g), d2 = P(_d2), a2 = P(_a2), r = P(_r);
-        float scale = (float)(2 * _c.Lambda2R / ((double)rows * _n));
+        float scale = (float)(2 * _t.Lambda2R / ((double)rows * _n));
         for (int s = 0; s < rows; s++)
         {
             var gs = new Span<float>(g + (long)s * np, np);

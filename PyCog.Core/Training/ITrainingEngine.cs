@@ -5,9 +5,9 @@ namespace PyCog.Training;
 
 /// <summary>
 /// Computes the objective of spec section 4 and its gradient for one minibatch. The trainer
-/// owns the parameters, clipping, the safeguard and the SGD update, so engines differ only in
-/// how they differentiate: <see cref="FusedEngine"/> by hand-written loops,
-/// <see cref="TorchEngine"/> by TorchSharp autograd.
+/// owns the parameters, clipping, the safeguard and the update, so engines differ only in
+/// how they differentiate: <see cref="FusedEngine"/> by hand-written loops, the torch engine
+/// (package PyCog.Torch) by TorchSharp autograd.
 /// </summary>
 public interface ITrainingEngine : IDisposable
 {
@@ -31,8 +31,15 @@ public sealed record GradientResult(double Loss, double Cost, double Rmse, doubl
 /// <summary>The result of <see cref="ITrainingEngine.Evaluate"/>.</summary>
 public sealed record Evaluation(double Loss, double Cost, double Rmse, BatchOutputs Outputs);
 
-/// <summary>Creates engines by name.</summary>
-public static class Engines
+/// <summary>
+/// Makes an engine for a network and its training settings; <see cref="Name"/> is recorded in
+/// the network file. The trainer takes one of these (<see cref="FusedEngine.Factory"/> by
+/// default), so the core library names no engine it does not contain.
+/// </summary>
+public sealed record EngineFactory(string Name, Func<ResolvedNetworkConfig, TrainingConfig, ITrainingEngine> Create);
+
+/// <summary>Helpers shared by every engine.</summary>
+public static class EngineExtensions
 {
     /// <summary>
     /// Evaluates a large batch (a validation set of thousands of trials) in chunks of at most
@@ -40,7 +47,7 @@ public static class Engines
     /// exactly: every chunk keeps the batch's full length, so padding and the rate regulariser's
     /// mean are those of the whole batch.
     /// </summary>
-    public static Evaluation EvaluateInChunks(ITrainingEngine engine, NetworkParameters parameters, Batch batch, int chunk = 100)
+    public static Evaluation EvaluateInChunks(this ITrainingEngine engine, NetworkParameters parameters, Batch batch, int chunk = 100)
     {
         if (batch.Trials <= chunk) return engine.Evaluate(parameters, batch);
         int time = batch.Time, bsz = batch.Trials, nout = batch.Nout;
@@ -71,15 +78,4 @@ public static class Engines
         double loss = lossSum / maskTotal;
         return new Evaluation(loss, loss + regSum / bsz, Math.Sqrt(sqSum / maskTotal), new BatchOutputs(time, bsz, nout, outputs));
     }
-
-    /// <summary>Known engine names.</summary>
-    public static readonly IReadOnlyList<string> Names = ["fused", "torch"];
-
-    /// <summary>Creates the named engine for a resolved configuration.</summary>
-    public static ITrainingEngine Create(string name, NetworkConfig config) => name.ToLowerInvariant() switch
-    {
-        "fused" => new FusedEngine(config),
-        "torch" => new TorchEngine(config),
-        _ => throw new ArgumentException($"Unknown engine '{name}'. Known engines: {string.Join(", ", Names)}."),
-    };
 }

@@ -5,21 +5,6 @@ using PyCog.Tasks;
 
 namespace PyCog.Training;
 
-/// <summary>Why training stopped.</summary>
-public enum Termination
-{
-    /// <summary>Validation RMSE reached min_error.</summary>
-    MinError,
-    /// <summary>The task's criterion was met.</summary>
-    Criterion,
-    /// <summary>No new best for <c>patience</c> steps.</summary>
-    Patience,
-    /// <summary>max_iter steps were taken.</summary>
-    MaxIter,
-    /// <summary>Cancelled; the checkpoint holds everything to resume.</summary>
-    Cancelled,
-}
-
 /// <summary>What the trainer reports after each validation.</summary>
 public sealed record TrainingProgress(
     long Iteration, long TrialsSeen, double ValidationCost, double Rmse, double? Performance,
@@ -29,10 +14,10 @@ public sealed record TrainingProgress(
 /// <summary>The outcome of <see cref="Trainer.Train"/>.</summary>
 public sealed record TrainingResult(
     Termination Termination, bool CriterionReached, long Iterations, long TrialsSeen, double Seconds,
-    double? Performance, double Rmse, SavedRun Run)
+    double? Performance, double Rmse, SavedNetwork Network)
 {
     /// <summary>The best parameters (what the trained network keeps).</summary>
-    public NetworkParameters Parameters => Run.Best;
+    public NetworkParameters Parameters => Network.Parameters;
 }
 
 /// <summary>
@@ -44,69 +29,70 @@ public sealed record TrainingResult(
 public sealed class Trainer
 {
     readonly CognitiveTask _task;
-    readonly NetworkConfig _requested;
+    readonly NetworkConfig _network;
+    readonly TrainingConfig _training;
 
-    /// <summary>Engine name (fused or torch).</summary>
-    public string Engine { get; init; } = "fused";
+    /// <summary>Makes the engine that differentiates the objective (default: the fused engine).</summary>
+    public EngineFactory Engine { get; init; } = FusedEngine.Factory;
     /// <summary>Checkpoint file; when it exists, training resumes from it.</summary>
     public string? CheckpointPath { get; init; }
     /// <summary>Receives a report after every validation.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
     /// <summary>Receives configuration warnings (for example a weakly connected Crec).</summary>
     public Action<string>? Warning { get; init; }
-    /// <summary>Extra differentiable cost term (torch engine only).</summary>
-    public Func<TorchGraph, TorchSharp.torch.Tensor>? ExtraLoss { get; init; }
     /// <summary>Extra text stored in the file's notes (for example the command line).</summary>
     public IReadOnlyDictionary<string, string>? Notes { get; init; }
 
-    /// <summary>Creates a trainer for <paramref name="task"/>, optionally with a modified configuration.</summary>
-    public Trainer(CognitiveTask task, NetworkConfig? config = null)
+    /// <summary>
+    /// Creates a trainer for <paramref name="task"/>: its network and training settings, or
+    /// <paramref name="network"/> and <paramref name="training"/> when given (for example
+    /// <c>task.Network with { VarRec = 0.01 }</c> and <c>TrainingConfig.For(task) with { Seed = 2 }</c>).
+    /// </summary>
+    public Trainer(CognitiveTask task, NetworkConfig? network = null, TrainingConfig? training = null)
     {
         _task = task;
-        _requested = config ?? task.Network;
+        _network = network ?? task.Network;
+        _training = training ?? TrainingConfig.For(task);
     }
 
     /// <summary>Starts (or resumes) training and runs until a termination condition or cancellation.</summary>
     public TrainingResult Train(CancellationToken cancellation = default)
     {
-        SavedRun run;
+        Checkpoint run;
         var warnings = new List<string>();
         if (CheckpointPath is not null && File.Exists(CheckpointPath))
         {
-            run = NetworkFile.Load(CheckpointPath);
+            run = Checkpoint.Load(CheckpointPath);
             if (!string.Equals(run.Task, _task.Name, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException($"{CheckpointPath} holds a run of task '{run.Task}', not '{_task.Name}'. Choose another --out file.");
-            run.Config.Resolve(warnings);
         }
         else
         {
-            var resolved = _requested.Resolve(warnings);
-            var (parameters, config) = NetworkInitializer.Initialize(resolved);
-            run = new SavedRun
+            var network = _network.Resolve(warnings);
+            var training = _training.Resolve(network.Config, warnings);
+            var (parameters, initialised) = NetworkInitializer.Initialize(network, training.Seed);
+            run = new Checkpoint
             {
-                Task = _task.Name, Engine = Engine, Config = config,
+                Task = _task.Name, Engine = Engine.Name, Network = initialised, Training = training,
                 Current = parameters, Best = parameters.Clone(),
-                GradientRng = new Numerics.Rng(config.GradientSeed).GetState(),
-                ValidationRng = new Numerics.Rng(config.ValidationSeed).GetState(),
+                GradientRng = new Numerics.Rng(training.GradientSeed).GetState(),
+                ValidationRng = new Numerics.Rng(training.ValidationSeed).GetState(),
             };
         }
         foreach (var w in warnings) Warning?.Invoke(w);
         if (Notes is not null) foreach (var (k, v) in Notes) run.Notes[k] = v;
-        run.Engine = Engine;
-        if (run.Status == "finished")
-            return Result(run, Enum.TryParse<Termination>(run.Termination, out var t) ? t : Termination.MaxIter);
+        run.Engine = Engine.Name;
+        if (run.Finished) return Result(run, run.Termination ?? Termination.MaxIter);
 
-        var c = run.Config;
-        using var engine = Engines.Create(Engine, c);
-        if (engine is TorchEngine te) te.ExtraLoss = ExtraLoss;
-        else if (ExtraLoss is not null) throw new InvalidOperationException("ExtraLoss needs the torch engine.");
+        var c = run.Training;
+        using var engine = Engine.Create(run.Network, c);
 
-        var gradientData = new Dataset(_task, c, TrialKind.Gradient, c.NGradient, c.GradientSeed)
+        var gradientData = new Dataset(_task, run.Network, TrialKind.Gradient, c.NGradient, c.GradientSeed)
         { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.GradientTrials };
-        var validationData = new Dataset(_task, c, TrialKind.Validation, c.NValidation, c.ValidationSeed)
+        var validationData = new Dataset(_task, run.Network, TrialKind.Validation, c.NValidation, c.ValidationSeed)
         { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials };
-        int checkFreq = c.CheckFreq!.Value;
-        long patience = c.Patience!.Value;
+        int checkFreq = c.CheckFrequency;
+        long patience = c.PatienceSteps;
         var clock = Stopwatch.StartNew();
         double elapsedBefore = run.ElapsedSeconds;
         double? lastOmega = null, lastNorm = null;
@@ -120,13 +106,13 @@ public sealed class Trainer
             run.GradientTrials = gradientData.TrialsSeen;
             run.ValidationTrials = validationData.TrialsSeen;
             run.ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds;
-            if (CheckpointPath is not null) NetworkFile.Save(CheckpointPath, run);
+            if (CheckpointPath is not null) run.Save(CheckpointPath);
         }
 
         TrainingResult Finish(Termination reason)
         {
-            run.Status = reason == Termination.Cancelled ? "training" : "finished";
-            run.Termination = reason.ToString();
+            run.Finished = reason != Termination.Cancelled;
+            run.Termination = reason;
             Store();
             return Result(run, reason);
         }
@@ -136,30 +122,30 @@ public sealed class Trainer
             run.Iteration = iter;
             if ((iter - 1) % checkFreq == 0 && run.ValidatedAt != iter)
             {
-                var batch = validationData.Next(BestOtherCosts(run));
-                var eval = Engines.EvaluateInChunks(engine, current, batch);
+                var batch = validationData.Next();
+                var eval = engine.EvaluateInChunks(current, batch);
                 double? perf = _task.Performance(batch.TrialList, eval.Outputs);
                 run.History.Add(new ValidationRecord(gradientData.TrialsSeen, eval.Cost, eval.Rmse, perf));
                 if (lastOmega is double om) run.OmegaHistory.Add((gradientData.TrialsSeen, c.LambdaOmega * om));
-                bool newBest = eval.Cost < run.BestCost;
+                bool newBest = eval.Cost < run.BestValidation.Cost;
                 if (newBest)
                 {
-                    run.BestCost = eval.Cost; run.BestRmse = eval.Rmse; run.BestPerformance = perf;
-                    run.BestIteration = iter; run.Best = current.Clone();
+                    run.BestValidation = new BestValidation(iter, eval.Cost, eval.Rmse, perf);
+                    run.Best = current.Clone();
                 }
                 run.ValidatedAt = iter;
                 Store();
-                double rho = c.N <= 300 ? EffectiveWeights.Compute(c, current).Wrec.SpectralRadius() : double.NaN;
-                Progress?.Report(new TrainingProgress(iter, gradientData.TrialsSeen, eval.Cost, eval.Rmse, perf, run.BestCost, run.BestIteration,
+                double rho = run.Network.N <= 300 ? EffectiveWeights.Compute(run.Network, current).Wrec.SpectralRadius() : double.NaN;
+                Progress?.Report(new TrainingProgress(iter, gradientData.TrialsSeen, eval.Cost, eval.Rmse, perf, run.BestValidation.Cost, run.BestValidation.Iteration,
                     newBest, lastOmega, lastNorm, rho, TimeSpan.FromSeconds(run.ElapsedSeconds)));
                 if (eval.Rmse <= c.MinError) return Finish(Termination.MinError);
                 var perfHistory = run.History.Where(h => h.Performance is not null).Select(h => h.Performance!.Value).ToList();
                 if (perfHistory.Count > 0 && _task.Terminate(perfHistory)) return Finish(Termination.Criterion);
             }
-            if (iter - run.BestIteration > patience) return Finish(Termination.Patience);
+            if (iter - run.BestValidation.Iteration > patience) return Finish(Termination.Patience);
             if (cancellation.IsCancellationRequested) return Finish(Termination.Cancelled);
 
-            var gradient = engine.ComputeGradient(current, gradientData.Next(BestOtherCosts(run)));
+            var gradient = engine.ComputeGradient(current, gradientData.Next());
             lastNorm = Update(current, gradient.Gradient, c);
             lastOmega = gradient.Omega;
         }
@@ -167,14 +153,11 @@ public sealed class Trainer
         return Finish(Termination.MaxIter);
     }
 
-    static IReadOnlyList<double> BestOtherCosts(SavedRun run) =>
-        run.BestPerformance is double p ? [run.BestRmse, p] : double.IsNaN(run.BestRmse) ? [] : [run.BestRmse];
-
-    TrainingResult Result(SavedRun run, Termination reason)
+    static TrainingResult Result(Checkpoint run, Termination reason)
     {
         var last = run.History.LastOrDefault();
         return new TrainingResult(reason, reason is Termination.MinError or Termination.Criterion, run.Iteration - 1, run.GradientTrials,
-            run.ElapsedSeconds, last?.Performance, last?.Rmse ?? double.NaN, run);
+            run.ElapsedSeconds, last?.Performance, last?.Rmse ?? double.NaN, run.ToSavedNetwork());
     }
 
     /// <summary>
@@ -182,7 +165,7 @@ public sealed class Trainer
     /// (a NaN, infinite, negative or &gt; 1e10 norm replaces the Wrec gradient by 0.02 Wrec and
     /// every other by 0). Returns the gradient norm before clipping.
     /// </summary>
-    public static double Update(NetworkParameters p, NetworkParameters g, NetworkConfig c)
+    public static double Update(NetworkParameters p, NetworkParameters g, TrainingConfig c)
     {
         double sq = 0;
         foreach (var (_, values) in g.Arrays())

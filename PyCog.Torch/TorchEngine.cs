@@ -1,37 +1,10 @@
 using PyCog.Network;
 using PyCog.Tasks;
+using PyCog.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace PyCog.Training;
-
-/// <summary>
-/// The network's tensors during one torch forward pass, handed to a user's
-/// <see cref="TorchEngine.ExtraLoss"/>. Weights are the effective ones (what the dynamics use).
-/// </summary>
-public sealed class TorchGraph
-{
-    /// <summary>The resolved configuration.</summary>
-    public required NetworkConfig Config { get; init; }
-    /// <summary>Effective input weights N x Nin, or null.</summary>
-    public required Tensor? Win { get; init; }
-    /// <summary>Effective recurrent weights N x N.</summary>
-    public required Tensor Wrec { get; init; }
-    /// <summary>Effective output weights Nout x N.</summary>
-    public required Tensor Wout { get; init; }
-    /// <summary>States x_1..x_T, each trials x N.</summary>
-    public required IReadOnlyList<Tensor> X { get; init; }
-    /// <summary>Rates r_1..r_T stacked: time x trials x N.</summary>
-    public required Tensor R { get; init; }
-    /// <summary>Outputs z: time x trials x Nout.</summary>
-    public required Tensor Z { get; init; }
-    /// <summary>Targets: time x trials x Nout.</summary>
-    public required Tensor Targets { get; init; }
-    /// <summary>Mask: time x trials x Nout.</summary>
-    public required Tensor Mask { get; init; }
-    /// <summary>The loss without regularisers (a scalar).</summary>
-    public required Tensor Loss { get; init; }
-}
+namespace PyCog.Torch;
 
 /// <summary>
 /// The reference engine: the same objective as <see cref="FusedEngine"/> written with
@@ -42,15 +15,19 @@ public sealed class TorchGraph
 public sealed class TorchEngine : ITrainingEngine
 {
     readonly NetworkConfig _c;
+    readonly TrainingConfig _t;
+    readonly NetworkDynamics _dynamics;
     readonly ScalarType _dtype;
 
     /// <summary>Optional extra cost term (added to loss + regularisers, not to the loss seen by Omega).</summary>
     public Func<TorchGraph, Tensor>? ExtraLoss { get; set; }
 
     /// <summary>Creates the engine; <paramref name="dtype"/> Float64 gives a double-precision reference.</summary>
-    public TorchEngine(NetworkConfig config, ScalarType dtype = ScalarType.Float32)
+    public TorchEngine(ResolvedNetworkConfig network, TrainingConfig training, ScalarType dtype = ScalarType.Float32)
     {
-        _c = config.Crec is null ? config.Resolve() : config;
+        _c = network.Config;
+        _t = training;
+        _dynamics = network.Dynamics();
         if (dtype != ScalarType.Float32 && dtype != ScalarType.Float64) throw new ArgumentException("The torch engine computes in Float32 or Float64.", nameof(dtype));
         _dtype = dtype;
         TorchRuntime.EnsureLoaded();
@@ -58,6 +35,14 @@ public sealed class TorchEngine : ITrainingEngine
 
     /// <inheritdoc/>
     public string Name => "torch";
+
+    /// <summary>
+    /// Creates torch engines for the trainer, each with <paramref name="extraLoss"/> (any
+    /// differentiable function of the network's tensors, added to the cost) when given:
+    /// <c>new Trainer(task) { Engine = TorchEngine.Factory(g =&gt; ...) }</c>.
+    /// </summary>
+    public static EngineFactory Factory(Func<TorchGraph, Tensor>? extraLoss = null) =>
+        new("torch", (network, training) => new TorchEngine(network, training) { ExtraLoss = extraLoss });
 
     Tensor T(float[] data, params long[] dims) => torch.tensor(data, dims, ScalarType.Float32).to_type(_dtype);
 
@@ -117,8 +102,7 @@ public sealed class TorchEngine : ITrainingEngine
         var winE = win is null ? null : Effective(win, _c.Cin, withEi: false);
         var wrecE = Effective(wrec, _c.Crec, withEi: true);
         var woutE = Effective(wout, _c.Cout, withEi: true);
-        double dt = _c.EffectiveDt;
-        var alpha = T(Enumerable.Range(0, n).Select(i => (float)(dt / _c.TauOf(i))).ToArray(), n);
+        var alpha = T(_dynamics.Alpha, n);
         var u = _c.Nin > 0 ? T(batch.Inputs, time, bsz, _c.Nin) : null;
         var noise = T(batch.RecurrentNoise, time, bsz, n);
         // Input drive and noise for every step at once; only the recurrence is sequential.
@@ -127,7 +111,7 @@ public sealed class TorchEngine : ITrainingEngine
         var x = x0.unsqueeze(0).expand(bsz, n);
         var r = Hidden(x);
         var wrecT = wrecE.t();
-        var decay = Sub(C(1), alpha);
+        var decay = T(_dynamics.Decay, n);
         var xs = new List<Tensor>(time);
         var rs = new List<Tensor>(time);
         for (int t = 0; t < time; t++)
@@ -167,14 +151,14 @@ public sealed class TorchEngine : ITrainingEngine
         var reg = C(0);
         if (win is not null)
         {
-            if (_c.Lambda1In > 0) reg = Add(reg, C(_c.Lambda1In) * win.abs().mean());
-            if (_c.Lambda2In > 0) reg = Add(reg, C(_c.Lambda2In) * Sq(win).mean());
+            if (_t.Lambda1In > 0) reg = Add(reg, C(_t.Lambda1In) * win.abs().mean());
+            if (_t.Lambda2In > 0) reg = Add(reg, C(_t.Lambda2In) * Sq(win).mean());
         }
-        if (_c.Lambda1Rec > 0) reg = Add(reg, C(_c.Lambda1Rec) * wrec.abs().mean());
-        if (_c.Lambda2Rec > 0) reg = Add(reg, C(_c.Lambda2Rec) * Sq(wrec).mean());
-        if (_c.Lambda1Out > 0) reg = Add(reg, C(_c.Lambda1Out) * wout.abs().mean());
-        if (_c.Lambda2Out > 0) reg = Add(reg, C(_c.Lambda2Out) * Sq(wout).mean());
-        if (_c.Lambda2R > 0) reg = Add(reg, C(_c.Lambda2R) * Sq(rAll).mean());
+        if (_t.Lambda1Rec > 0) reg = Add(reg, C(_t.Lambda1Rec) * wrec.abs().mean());
+        if (_t.Lambda2Rec > 0) reg = Add(reg, C(_t.Lambda2Rec) * Sq(wrec).mean());
+        if (_t.Lambda1Out > 0) reg = Add(reg, C(_t.Lambda1Out) * wout.abs().mean());
+        if (_t.Lambda2Out > 0) reg = Add(reg, C(_t.Lambda2Out) * Sq(wout).mean());
+        if (_t.Lambda2R > 0) reg = Add(reg, C(_t.Lambda2R) * Sq(rAll).mean());
         return reg;
     }
 
@@ -216,7 +200,7 @@ public sealed class TorchEngine : ITrainingEngine
         var ad = f.Alpha * d;
         var num = Sq(Add(f.Decay * d, ad.matmul(f.WrecE) * fp)).sum(-1);
         var den = Sq(d).sum(-1);
-        var valid = den.ge(C(_c.Bound)).logical_and(den.gt(C(0)));
+        var valid = den.ge(C(_t.Bound)).logical_and(den.gt(C(0)));
         var ratio = where(valid, num / where(valid, den, ones_like(den)), ones_like(num));
         var omegaT = Sq(Sub(ratio, C(1)));
         var count = valid.to_type(_dtype).mean(new long[] { 1 }).sum();
@@ -226,13 +210,13 @@ public sealed class TorchEngine : ITrainingEngine
         {
             var omega = omegaT.mean(new long[] { 1 }).sum() / count;
             omegaValue = Scalar(omega);
-            if (_c.LambdaOmega != 0) omegaGrad = autograd.grad([omega], [wrec], allow_unused: true)[0];
+            if (_t.LambdaOmega != 0) omegaGrad = autograd.grad([omega], [wrec], allow_unused: true)[0];
         }
 
         Tensor G(int i) => grads[i].IsInvalid ? zeros_like(leaves[i]) : grads[i];
         int k = win is null ? 0 : 1;
         var gWrec = G(k);
-        if (omegaGrad is not null && !omegaGrad.IsInvalid) gWrec = Add(gWrec, C(_c.LambdaOmega) * omegaGrad);
+        if (omegaGrad is not null && !omegaGrad.IsInvalid) gWrec = Add(gWrec, C(_t.LambdaOmega) * omegaGrad);
         var result = NetworkParameters.Zeros(_c.Nin, _c.N, _c.Nout);
         if (win is not null) Floats(G(0)).CopyTo(result.Win!.Data, 0);
         Floats(gWrec).CopyTo(result.Wrec.Data, 0);
@@ -256,23 +240,4 @@ public sealed class TorchEngine : ITrainingEngine
 
     /// <inheritdoc/>
     public void Dispose() { _one.Dispose(); _minusOne.Dispose(); }
-}
-
-/// <summary>Loads TorchSharp's native libraries once, turning a load failure into a clear message.</summary>
-public static class TorchRuntime
-{
-    static readonly Lazy<Exception?> Failure = new(() =>
-    {
-        try { using var t = torch.ones(1); return null; }
-        catch (Exception e) { return e; }
-    });
-
-    /// <summary>Throws <see cref="InvalidOperationException"/> when libtorch cannot be loaded.</summary>
-    public static void EnsureLoaded()
-    {
-        if (Failure.Value is { } e)
-            throw new InvalidOperationException(
-                "The torch engine needs TorchSharp's native libraries, which did not load: " + (e.InnerException?.Message ?? e.Message) +
-                " Build the project with 'dotnet build' (it patches libLibTorchSharp.so for Debian 12's libstdc++, see build/TorchSharpLinuxFix.targets) or use --engine fused.", e);
-    }
 }

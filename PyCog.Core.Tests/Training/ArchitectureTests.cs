@@ -1,0 +1,96 @@
+using System.Reflection;
+using PyCog.IO;
+using PyCog.Network;
+using PyCog.Tasks;
+using PyCog.Training;
+using Xunit;
+
+namespace PyCog.Tests.Training;
+
+/// <summary>
+/// The shape of the library: results unchanged by the split of network and training settings,
+/// files written before it still load, and analysis-only code free of TorchSharp.
+/// </summary>
+public class ArchitectureTests
+{
+    static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
+
+    /// <summary>
+    /// Data/rdm_fixed-seed7-60steps-678b1c3.npz was written by commit 678b1c3, before network and
+    /// training settings were split, with
+    /// <c>pycog train rdm_fixed --seed 7 --set max_iter=60 --set checkfreq=20 --set n_validation=40</c>.
+    /// The same run today must give the same weights, bit for bit, and the same validations.
+    /// </summary>
+    [Fact]
+    public void TheSameSeedGivesTheWeightsOfTheVersionBeforeTheSplit()
+    {
+        var reference = Checkpoint.Load(DataFile("rdm_fixed-seed7-60steps-678b1c3.npz"));
+        var task = RandomDotMotion.Fixed();
+        string path = Path.Combine(Path.GetTempPath(), $"pycog-test-{Guid.NewGuid():N}.npz");
+        try
+        {
+            var (network, training) = RunParameters.Apply(task.Network, TrainingConfig.For(task), ["max_iter=60", "checkfreq=20", "n_validation=40", "seed=7"]);
+            new Trainer(task, network, training) { CheckpointPath = path }.Train();
+            var now = Checkpoint.Load(path);
+            foreach (var ((name, a), (_, b)) in reference.Current.Arrays().Zip(now.Current.Arrays()))
+                Assert.True(a.AsSpan().SequenceEqual(b), $"current {name} differs");
+            foreach (var ((name, a), (_, b)) in reference.Best.Arrays().Zip(now.Best.Arrays()))
+                Assert.True(a.AsSpan().SequenceEqual(b), $"best {name} differs");
+            Assert.Equal(reference.History, now.History);
+            Assert.Equal(reference.GradientRng, now.GradientRng);
+            Assert.Equal(reference.Training with { Patience = null }, now.Training);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void TrainedNetworksInDataLoadWithTheirTrainingSettings()
+    {
+        string root = RepositoryFolder.Root() ?? throw new DirectoryNotFoundException("PyCog.sln not found.");
+        var files = Directory.GetFiles(Path.Combine(root, "data"), "*.npz");
+        Assert.True(files.Length >= 30, $"expected the 30 trained networks, found {files.Length}");
+        foreach (var file in files)
+        {
+            var saved = NetworkFile.Load(file);
+            Assert.True(saved.Finished, file);
+            Assert.NotNull(saved.Termination);
+            var checkpoint = Checkpoint.Load(file);
+            Assert.Equal(saved.Seed, checkpoint.Training.Seed);
+            Assert.Equal(TrainingConfig.For(TaskRegistry.Create(saved.Task)).NValidation, checkpoint.Training.NValidation);
+        }
+        var varRec = NetworkFile.Load(Path.Combine(root, "data", "rdm_fixed-varrec0.0025-seed100-fused.npz"));
+        Assert.Equal(0.05 * 0.05, varRec.Config.VarRec.Scalar, 12);
+    }
+
+    [Fact]
+    public void AnalysisOnlyAssembliesDoNotReferenceTorchSharp()
+    {
+        foreach (var assembly in new[] { typeof(NetworkConfig).Assembly, typeof(PyCog.Plotting.Charts).Assembly })
+            Assert.DoesNotContain(assembly.GetReferencedAssemblies(), a => a.Name!.StartsWith("TorchSharp", StringComparison.Ordinal));
+        Assert.Contains(typeof(PyCog.Torch.TorchEngine).Assembly.GetReferencedAssemblies(), a => a.Name == "TorchSharp");
+    }
+
+    [Fact]
+    public void NetworkAndTasksDoNotDependOnTraining()
+    {
+        var types = typeof(NetworkConfig).Assembly.GetTypes()
+            .Where(t => t.Namespace is "PyCog.Network" or "PyCog.Tasks" or "PyCog.Simulation" or "PyCog.Analysis" or "PyCog.IO");
+        foreach (var type in types)
+        {
+            var members = type.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly);
+            foreach (var m in members)
+            {
+                var used = m switch
+                {
+                    FieldInfo f => [f.FieldType],
+                    PropertyInfo p => [p.PropertyType],
+                    MethodInfo mi => mi.GetParameters().Select(p => p.ParameterType).Append(mi.ReturnType),
+                    ConstructorInfo c => c.GetParameters().Select(p => p.ParameterType),
+                    _ => Enumerable.Empty<Type>(),
+                };
+                foreach (var t in used)
+                    Assert.False(t.Namespace == "PyCog.Training", $"{type.FullName}.{m.Name} uses {t.FullName}");
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using PyCog.Network;
+using PyCog.Tasks;
+using Text = PyCog.Network.ParameterText;
+
+namespace PyCog.Training;
+
+/// <summary>
+/// How a network is trained, with pycog's defaults (its <c>defaults.py</c>): the objective's
+/// regularisers, the optimiser and its learning rate, minibatch and validation sizes, validation
+/// frequency, termination and the three seeds. What the network is lives in
+/// <see cref="NetworkConfig"/>; <see cref="RunParameters"/> sets both by pycog's flat names.
+/// </summary>
+public sealed record TrainingConfig
+{
+    // ---- objective ----
+    /// <summary>Multiplier of the vanishing-gradient regulariser Omega.</summary>
+    public double LambdaOmega { get; init; } = 2;
+    /// <summary>L1 penalty on raw Win (mean |W|).</summary>
+    public double Lambda1In { get; init; }
+    /// <summary>L1 penalty on raw Wrec.</summary>
+    public double Lambda1Rec { get; init; }
+    /// <summary>L1 penalty on raw Wout.</summary>
+    public double Lambda1Out { get; init; }
+    /// <summary>L2 penalty on raw Win (mean W^2).</summary>
+    public double Lambda2In { get; init; }
+    /// <summary>L2 penalty on raw Wrec.</summary>
+    public double Lambda2Rec { get; init; }
+    /// <summary>L2 penalty on raw Wout.</summary>
+    public double Lambda2Out { get; init; }
+    /// <summary>L2 penalty on firing rates (mean r^2).</summary>
+    public double Lambda2R { get; init; }
+    /// <summary>Smallest ||dL/dx_t||^2 counted by Omega.</summary>
+    public double Bound { get; init; } = 1e-20;
+
+    // ---- optimisation ----
+    /// <summary>Learning rate.</summary>
+    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Global gradient norm above which gradients are rescaled.</summary>
+    public double MaxGradientNorm { get; init; } = 1;
+    /// <summary>Trials per gradient minibatch (forced to 1 in continuous mode).</summary>
+    public int NGradient { get; init; } = 20;
+    /// <summary>Trials per validation.</summary>
+    public int NValidation { get; init; } = 1000;
+    /// <summary>Gradient steps between validations; null: 10^4 / NGradient.</summary>
+    public int? CheckFreq { get; init; }
+    /// <summary>Steps without a new best before giving up; null: 100 CheckFreq.</summary>
+    public long? Patience { get; init; }
+    /// <summary>Stop when validation RMSE falls to this value.</summary>
+    public double MinError { get; init; }
+    /// <summary>Maximum number of gradient steps.</summary>
+    public long MaxIter { get; init; } = 10_000_000;
+
+    // ---- seeds ----
+    /// <summary>Seed of the weight initialisation (pycog's <c>seed</c>; <c>--seed</c> sets it).</summary>
+    public long Seed { get; init; } = 1234;
+    /// <summary>Seed of the gradient dataset.</summary>
+    public long GradientSeed { get; init; } = 11;
+    /// <summary>Seed of the validation dataset.</summary>
+    public long ValidationSeed { get; init; } = 22;
+
+    /// <summary>Validation frequency in force (checkfreq, or its default).</summary>
+    public int CheckFrequency => CheckFreq ?? Math.Max(1, 10_000 / NGradient);
+    /// <summary>Patience in force (patience, or its default).</summary>
+    public long PatienceSteps => Patience ?? 100L * CheckFrequency;
+
+    /// <summary>pycog's defaults with a task's own choices applied.</summary>
+    public static TrainingConfig For(CognitiveTask task) => new TrainingConfig().With(task.Training);
+
+    /// <summary>This configuration with every non-null override applied.</summary>
+    public TrainingConfig With(TrainingOverrides o) => this with
+    {
+        NGradient = o.NGradient ?? NGradient,
+        NValidation = o.NValidation ?? NValidation,
+        CheckFreq = o.CheckFreq ?? CheckFreq,
+        Patience = o.Patience ?? Patience,
+        LearningRate = o.LearningRate ?? LearningRate,
+        MaxIter = o.MaxIter ?? MaxIter,
+        MinError = o.MinError ?? MinError,
+        LambdaOmega = o.LambdaOmega ?? LambdaOmega,
+        Lambda2R = o.Lambda2R ?? Lambda2R,
+    };
+
+    /// <summary>
+    /// Validates every setting for <paramref name="network"/> (each check names its parameter)
+    /// and applies continuous mode's one trial per gradient step. Warnings go to
+    /// <paramref name="warnings"/> when given.
+    /// </summary>
+    public TrainingConfig Resolve(NetworkConfig network, ICollection<string>? warnings = null)
+    {
+        foreach (var (name, v) in new[] { ("lambda_Omega", LambdaOmega), ("lambda1_in", Lambda1In), ("lambda1_rec", Lambda1Rec),
+                     ("lambda1_out", Lambda1Out), ("lambda2_in", Lambda2In), ("lambda2_rec", Lambda2Rec), ("lambda2_out", Lambda2Out),
+                     ("lambda2_r", Lambda2R), ("min_error", MinError) })
+            ConfigurationException.Require(v >= 0 && double.IsFinite(v), name, $"must be finite and non-negative, got {v}.");
+        ConfigurationException.Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", $"must be positive and finite, got {LearningRate}.");
+        ConfigurationException.Require(MaxGradientNorm > 0 && double.IsFinite(MaxGradientNorm), "max_gradient_norm", $"must be positive and finite, got {MaxGradientNorm}.");
+        ConfigurationException.Require(Bound >= 0 && double.IsFinite(Bound), "bound", $"must be finite and non-negative, got {Bound}.");
+        ConfigurationException.Require(NGradient > 0, "n_gradient", $"must be positive, got {NGradient}.");
+        ConfigurationException.Require(NValidation > 0, "n_validation", $"must be positive, got {NValidation}.");
+        ConfigurationException.Require(CheckFreq is null or > 0, "checkfreq", $"must be positive, got {CheckFreq}.");
+        ConfigurationException.Require(Patience is null or > 0, "patience", $"must be positive, got {Patience}.");
+        ConfigurationException.Require(MaxIter > 0, "max_iter", $"must be positive, got {MaxIter}.");
+        if (network.Mode != RunMode.Continuous) return this;
+        if (NGradient != 1) warnings?.Add("mode: continuous mode trains one trial per step, so n_gradient is set to 1.");
+        return this with { NGradient = 1 };   // checkfreq and patience defaults follow from one trial per step
+    }
+
+    /// <summary>pycog's names for every training parameter, for <c>--set name=value</c> and the network file.</summary>
+    public static ParameterTable<TrainingConfig> Parameters { get; } = new ParameterTable<TrainingConfig>()
+        .Add("lambda_Omega", c => Text.Of(c.LambdaOmega), (c, v) => c with { LambdaOmega = Text.Double("lambda_Omega", v) })
+        .Add("lambda1_in", c => Text.Of(c.Lambda1In), (c, v) => c with { Lambda1In = Text.Double("lambda1_in", v) })
+        .Add("lambda1_rec", c => Text.Of(c.Lambda1Rec), (c, v) => c with { Lambda1Rec = Text.Double("lambda1_rec", v) })
+        .Add("lambda1_out", c => Text.Of(c.Lambda1Out), (c, v) => c with { Lambda1Out = Text.Double("lambda1_out", v) })
+        .Add("lambda2_in", c => Text.Of(c.Lambda2In), (c, v) => c with { Lambda2In = Text.Double("lambda2_in", v) })
+        .Add("lambda2_rec", c => Text.Of(c.Lambda2Rec), (c, v) => c with { Lambda2Rec = Text.Double("lambda2_rec", v) })
+        .Add("lambda2_out", c => Text.Of(c.Lambda2Out), (c, v) => c with { Lambda2Out = Text.Double("lambda2_out", v) })
+        .Add("lambda2_r", c => Text.Of(c.Lambda2R), (c, v) => c with { Lambda2R = Text.Double("lambda2_r", v) })
+        .Add("bound", c => Text.Of(c.Bound), (c, v) => c with { Bound = Text.Double("bound", v) })
+        .Add("learning_rate", c => Text.Of(c.LearningRate), (c, v) => c with { LearningRate = Text.Double("learning_rate", v) })
+        .Add("max_gradient_norm", c => Text.Of(c.MaxGradientNorm), (c, v) => c with { MaxGradientNorm = Text.Double("max_gradient_norm", v) })
+        .Add("n_gradient", c => Text.Of(c.NGradient), (c, v) => c with { NGradient = Text.Int("n_gradient", v) })
+        .Add("n_validation", c => Text.Of(c.NValidation), (c, v) => c with { NValidation = Text.Int("n_validation", v) })
+        .Add("checkfreq", c => c.CheckFreq is null ? "auto" : Text.Of(c.CheckFreq.Value), (c, v) => c with { CheckFreq = Text.Int("checkfreq", v) })
+        .Add("patience", c => c.Patience is null ? "auto" : Text.Of(c.Patience.Value), (c, v) => c with { Patience = Text.Long("patience", v) })
+        .Add("min_error", c => Text.Of(c.MinError), (c, v) => c with { MinError = Text.Double("min_error", v) })
+        .Add("max_iter", c => Text.Of(c.MaxIter), (c, v) => c with { MaxIter = Text.Long("max_iter", v) })
+        .Add("seed", c => Text.Of(c.Seed), (c, v) => c with { Seed = Text.Long("seed", v) })
+        .Add("gradient_seed", c => Text.Of(c.GradientSeed), (c, v) => c with { GradientSeed = Text.Long("gradient_seed", v) })
+        .Add("validation_seed", c => Text.Of(c.ValidationSeed), (c, v) => c with { ValidationSeed = Text.Long("validation_seed", v) });
+}
+
+/// <summary>
+/// pycog's flat parameter names over both halves of a run's settings, the network's and the
+/// training's: what <c>--set name=value</c> takes and what a network file's <c>config</c> holds.
+/// </summary>
+public static class RunParameters
+{
+    /// <summary>Every parameter name of both tables, sorted.</summary>
+    public static IReadOnlyList<string> Names =>
+        NetworkConfig.Parameters.Names.Concat(TrainingConfig.Parameters.Names).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Sets one parameter, in whichever half it belongs to.</summary>
+    public static (NetworkConfig Network, TrainingConfig Training) Set(NetworkConfig network, TrainingConfig training, string name, string value) =>
+        NetworkConfig.Parameters.Contains(name) ? (NetworkConfig.Parameters.Set(network, name, value), training)
+        : TrainingConfig.Parameters.Contains(name) ? (network, TrainingConfig.Parameters.Set(training, name, value))
+        : throw new ConfigurationException(name, $"is not a parameter. Known parameters: {string.Join(", ", Names)}.");
+
+    /// <summary>Applies "name=value" assignments in order.</summary>
+    public static (NetworkConfig Network, TrainingConfig Training) Apply(NetworkConfig network, TrainingConfig training, IEnumerable<string> assignments)
+    {
+        foreach (var a in assignments)
+        {
+            var (name, value) = ParameterTable<NetworkConfig>.Split(a);
+            (network, training) = Set(network, training, name, value);
+        }
+        return (network, training);
+    }
+
+    /// <summary>Every parameter of both halves with its value, sorted by name (what pycog printed as its settings).</summary>
+    public static IReadOnlyList<(string Name, string Value)> Describe(NetworkConfig network, TrainingConfig training) =>
+        NetworkConfig.Parameters.Describe(network).Concat(TrainingConfig.Parameters.Describe(training)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+}
