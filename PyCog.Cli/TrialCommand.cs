@@ -39,7 +39,7 @@ static class TrialCommand
             ["inputs"] = trial.Inputs.ToJagged(),
             ["outputs"] = trial.Outputs?.ToJagged(),
             ["mask"] = trial.Mask?.ToJagged(),
-            ["info"] = trial.Info.IsCatch ? new Dictionary<string, object>() : trial.Info.Condition.ToDictionary(kv => kv.Key, kv => kv.Value is FrequencyPair f ? f.ToString() : kv.Value),
+            ["info"] = trial.Info.ConditionForJson(),
         };
         Console.WriteLine(JsonSerializer.Serialize(json));
         return 0;

@@ -76,8 +76,7 @@ static class TrialsCommand
             Put("trials.json", s => JsonSerializer.Serialize(s, new
             {
                 task, dt, record_every = every, seed,
-                trials = trials.Select(t => t.Info is null || t.Info.IsCatch ? new Dictionary<string, object>()
-                    : t.Info.Condition.ToDictionary(kv => kv.Key, kv => kv.Value is FrequencyPair p ? p.ToString() : kv.Value)).ToList(),
+                trials = trials.Select(t => t.Info?.ConditionForJson() ?? new Dictionary<string, object>()).ToList(),
                 choices = trials.Select(t => t.Choice).ToList(),
             }));
         });

@@ -28,9 +28,6 @@ public static class ChartExport
         return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\">{script}</head><body style=\"margin:0;background:white\">{chart.GetInlineHtml()}</body></html>";
     }
 
-    /// <summary>Writes the chart as a standalone HTML file.</summary>
-    public static void SaveHtml(PlotlyChart chart, string path) => File.WriteAllText(path, Html(chart));
-
     /// <summary>The Chromium executable to use, or null (PYCOG_CHROMIUM, then /usr/bin/chromium and chromium-browser).</summary>
     public static string? FindChromium()
     {

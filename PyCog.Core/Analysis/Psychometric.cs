@@ -1,6 +1,7 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 using PyCog.Simulation;
+using PyCog.Tasks;
 
 namespace PyCog.Analysis;
 
@@ -45,8 +46,7 @@ public static class Psychometric
     /// <summary>Percent correct over trials with a known choice.</summary>
     public static double PercentCorrect(IEnumerable<SimulatedTrial> trials)
     {
-        var scored = trials.Where(t => t.Info?.Choice is not null).ToList();
-        return scored.Count == 0 ? double.NaN : 100.0 * scored.Count(t => t.Choice == t.Info!.Choice) / scored.Count;
+        return Performance.PercentCorrect(trials.Select(t => (t.Info?.Choice, t.Choice)));
     }
 
     /// <summary>Least-squares fit of <c>Phi((x - mu) / sigma)</c>.</summary>

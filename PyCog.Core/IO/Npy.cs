@@ -17,8 +17,6 @@ public static partial class Npy
     {
         /// <summary>Values as single precision.</summary>
         public float[] AsFloats() => Values.Select(v => (float)v).ToArray();
-        /// <summary>Values as integers.</summary>
-        public int[] AsInts() => Values.Select(v => (int)v).ToArray();
     }
 
     /// <summary>Writes a float32 array of the given shape.</summary>

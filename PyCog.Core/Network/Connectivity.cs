@@ -40,8 +40,6 @@ public sealed class Connectivity
     public int Rows => Plastic.Rows;
     /// <summary>Columns of the matrix.</summary>
     public int Cols => Plastic.Cols;
-    /// <summary>Number of plastic entries.</summary>
-    public int PlasticCount => PlasticMask.Data.Count(v => v != 0);
     /// <summary>Fraction of entries that are plastic or fixed.</summary>
     public double Density => PlasticMask.Data.Zip(Fixed.Data).Count(p => p.First != 0 || p.Second != 0) / (double)Plastic.Data.Length;
 

@@ -35,9 +35,6 @@ public sealed class Matrix
         return m;
     }
 
-    /// <summary>Builds a matrix from a rectangular array.</summary>
-    public static Matrix FromArray(double[,] a) => FromFunction(a.GetLength(0), a.GetLength(1), (i, j) => a[i, j]);
-
     /// <summary>Element access.</summary>
     public float this[int row, int col]
     {

@@ -102,12 +102,6 @@ public sealed class Rng
     /// <summary>Normal sample with the given mean and standard deviation.</summary>
     public double Normal(double mean, double sd) => mean + sd * NextGaussian();
 
-    /// <summary>Fills <paramref name="dest"/> with independent N(0, scale^2) samples.</summary>
-    public void FillGaussian(Span<float> dest, float scale)
-    {
-        for (int i = 0; i < dest.Length; i++) dest[i] = (float)(scale * NextGaussian());
-    }
-
     /// <summary>Exponential sample with the given mean.</summary>
     public double Exponential(double mean) => -mean * Math.Log(1 - NextDouble());
 

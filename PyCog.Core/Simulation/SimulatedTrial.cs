@@ -43,14 +43,5 @@ public sealed class SimulatedTrial
     /// <summary>Outputs at the last recorded time.</summary>
     public float[] FinalOutput => Z.AsSpan((Count - 1) * Nout, Nout).ToArray();
     /// <summary>Index of the largest output at the last recorded time (the 2AFC choice).</summary>
-    public int Choice
-    {
-        get
-        {
-            var z = FinalOutput;
-            int best = 0;
-            for (int o = 1; o < z.Length; o++) if (z[o] > z[best]) best = o;
-            return best;
-        }
-    }
+    public int Choice => Performance.Choice(Z.AsSpan((Count - 1) * Nout, Nout));
 }

@@ -27,13 +27,4 @@ public sealed class BatchOutputs
 
     /// <summary>The outputs of trial <paramref name="b"/> at time index <paramref name="t"/>.</summary>
     public ReadOnlySpan<float> At(int b, int t) => Data.AsSpan((t * Trials + b) * Nout, Nout);
-
-    /// <summary>Index of the largest output of trial b at time t (ties: the first).</summary>
-    public int ArgMax(int b, int t)
-    {
-        var z = At(b, t);
-        int best = 0;
-        for (int o = 1; o < z.Length; o++) if (z[o] > z[best]) best = o;
-        return best;
-    }
 }

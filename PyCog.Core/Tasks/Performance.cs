@@ -7,14 +7,29 @@ public static class Performance
     /// Percent correct over non-catch trials: the choice is the largest output at the trial's
     /// last time point. NaN when every trial is a catch trial.
     /// </summary>
-    public static double TwoAfc(IReadOnlyList<Trial> trials, BatchOutputs z)
+    public static double TwoAfc(IReadOnlyList<Trial> trials, BatchOutputs z) =>
+        PercentCorrect(trials.Select((trial, b) => (trial.Info.Choice, Choice(z.At(b, trial.Length - 1)))));
+
+    /// <summary>The choice a set of outputs makes: the index of the largest (ties: the first).</summary>
+    public static int Choice(ReadOnlySpan<float> outputs)
+    {
+        int best = 0;
+        for (int o = 1; o < outputs.Length; o++) if (outputs[o] > outputs[best]) best = o;
+        return best;
+    }
+
+    /// <summary>
+    /// Percent correct over the trials that have a correct choice (null: a catch trial, not
+    /// scored); NaN when none has one.
+    /// </summary>
+    public static double PercentCorrect(IEnumerable<(int? Correct, int Chosen)> trials)
     {
         int correct = 0, total = 0;
-        for (int b = 0; b < trials.Count; b++)
+        foreach (var (expected, chosen) in trials)
         {
-            if (trials[b].Info.Choice is not int choice) continue;
+            if (expected is not int c) continue;
             total++;
-            if (z.ArgMax(b, trials[b].Length - 1) == choice) correct++;
+            if (chosen == c) correct++;
         }
         return total == 0 ? double.NaN : 100.0 * correct / total;
     }
@@ -28,7 +43,7 @@ public static class Performance
             if (trials[b].Info.Choice is not int choice) continue;
             string key = string.Join(",", trials[b].Info.Condition.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"));
             var (c, n) = byCondition.GetValueOrDefault(key);
-            byCondition[key] = (c + (z.ArgMax(b, trials[b].Length - 1) == choice ? 1 : 0), n + 1);
+            byCondition[key] = (c + (Choice(z.At(b, trials[b].Length - 1)) == choice ? 1 : 0), n + 1);
         }
         return byCondition.Count == 0 ? double.NaN : byCondition.Values.Min(v => 100.0 * v.Correct / v.Total);
     }

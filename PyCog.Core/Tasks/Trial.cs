@@ -2,36 +2,6 @@ using PyCog.Numerics;
 
 namespace PyCog.Tasks;
 
-/// <summary>Which dataset a trial is generated for (pycog's <c>params['name']</c>).</summary>
-public enum TrialKind
-{
-    /// <summary>Gradient minibatches: random conditions.</summary>
-    Gradient,
-    /// <summary>Validation: conditions cycled by minibatch index, catch trial at index 0.</summary>
-    Validation,
-    /// <summary>Analysis trials (usually a longer fixation).</summary>
-    Test,
-}
-
-/// <summary>What the trial is about: its condition values and correct choice (empty for catch trials).</summary>
-public sealed class TrialInfo
-{
-    /// <summary>Condition values by name (for example coh and in_out).</summary>
-    public IReadOnlyDictionary<string, object> Condition { get; }
-    /// <summary>Correct choice (output index), or null for catch trials.</summary>
-    public int? Choice { get; }
-    /// <summary>True for a catch trial (no stimulus, no decision).</summary>
-    public bool IsCatch { get; }
-
-    /// <summary>Creates the info of a trial with a condition (choice null for tasks without a choice).</summary>
-    public TrialInfo(IReadOnlyDictionary<string, object> condition, int? choice) { Condition = condition; Choice = choice; }
-
-    TrialInfo() { Condition = new Dictionary<string, object>(); IsCatch = true; }
-
-    /// <summary>The info of a catch trial.</summary>
-    public static TrialInfo Catch { get; } = new();
-}
-
 /// <summary>
 /// One trial: time points <c>dt, 2dt, ..., T</c>, named epochs, inputs (time x Nin), target
 /// outputs and mask (time x Nout, when requested), and the trial's condition.
@@ -73,30 +43,4 @@ public sealed class Trial
     public int[] EpochIndices(string epoch) =>
         Epochs.TryGetValue(epoch, out var e) ? TimeGrid.Indices(Times, e.Start, e.End)
         : throw new KeyNotFoundException($"The trial has no epoch '{epoch}' (it has: {string.Join(", ", Epochs.Keys)}).");
-}
-
-/// <summary>Time grids and epoch index sets (pycog's <c>get_epochs_idx</c>).</summary>
-public static class TimeGrid
-{
-    /// <summary>The times dt, 2dt, ..., T: int(T/dt) points spaced evenly from dt to T.</summary>
-    public static double[] Times(double dt, double t)
-    {
-        if (!(dt > 0)) throw new ArgumentOutOfRangeException(nameof(dt), $"dt must be positive, got {dt}.");
-        int n = (int)(t / dt + 1e-9);
-        if (n < 1) throw new ArgumentOutOfRangeException(nameof(t), $"T = {t} ms is shorter than one time step dt = {dt} ms.");
-        var times = new double[n];
-        if (n == 1) { times[0] = dt; return times; }
-        // np.linspace(dt, T, n): even spacing from dt to T
-        for (int i = 0; i < n; i++) times[i] = dt + (t - dt) * i / (n - 1);
-        return times;
-    }
-
-    /// <summary>Indices i with start &lt; times[i] &lt;= end.</summary>
-    public static int[] Indices(double[] times, double start, double end)
-    {
-        var idx = new List<int>();
-        for (int i = 0; i < times.Length; i++)
-            if (start < times[i] && times[i] <= end) idx.Add(i);
-        return idx.ToArray();
-    }
 }
