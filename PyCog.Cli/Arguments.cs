@@ -55,6 +55,22 @@ sealed class Arguments
         return long.TryParse(s, out long v) ? v : throw new UsageException($"{name} expects an integer, got '{s}'.");
     }
 
+    /// <summary>An integer option in [min, max], or <paramref name="fallback"/>; anything else is a usage error naming the range.</summary>
+    public int Int(string name, int fallback, int min, int max)
+    {
+        var s = Get(name);
+        if (s is null) return fallback;
+        return long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long v) && v >= min && v <= max
+            ? (int)v : throw new UsageException($"{name} expects an integer from {min:N0} to {max:N0}, got '{s}'.");
+    }
+
+    /// <summary>A positive, finite number option, or <paramref name="fallback"/>.</summary>
+    public double PositiveDouble(string name, double fallback)
+    {
+        double v = Double(name) ?? fallback;
+        return v > 0 && double.IsFinite(v) ? v : throw new UsageException($"{name} expects a positive number, got '{Get(name)}'.");
+    }
+
     public double? Double(string name)
     {
         var s = Get(name);

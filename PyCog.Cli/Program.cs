@@ -43,8 +43,7 @@ try
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine($"pycog: {e.Message}");
-    Console.Error.WriteLine(Usage);
+    Console.Error.WriteLine($"pycog: {e.Message} ('pycog --help' lists the commands and options)");
     return 2;
 }
 catch (UnknownTaskException e)
@@ -65,6 +64,22 @@ catch (NetworkFileException e)
 catch (Exception e) when (e is TaskException or InvalidOperationException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"pycog: {e.Message}");
+    return 1;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"pycog: {e.Message}");
+    return 2;
+}
+catch (OutOfMemoryException)
+{
+    Console.Error.WriteLine("pycog: out of memory; use a smaller network, fewer trials or a larger dt.");
+    return 1;
+}
+catch (Exception e) when (Environment.GetEnvironmentVariable("PYCOG_DEBUG") is null)
+{
+    // Never a stack trace for a user: one line naming what failed (PYCOG_DEBUG=1 shows the trace).
+    Console.Error.WriteLine($"pycog: unexpected {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (set PYCOG_DEBUG=1 for details)");
     return 1;
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PyCog.IO;
 using PyCog.Network;
@@ -28,8 +29,6 @@ static class TrainCommand
         string output = a.Get("--out") ?? Path.Combine("runs", $"{task.Name}-seed{training.Seed}-{engine}.npz");
 
         bool resuming = File.Exists(output);
-        if (resuming && a.All("--set").Count > 0)
-            AnsiConsole.MarkupLine("[yellow]warning:[/] resuming: the configuration comes from the checkpoint; --set is ignored.");
         AnsiConsole.MarkupLine(resuming
             ? $"[bold]pycog train[/] {Markup.Escape(task.Name)}: resuming from [blue]{Markup.Escape(output)}[/] with the {engine} engine"
             : $"[bold]pycog train[/] {Markup.Escape(task.Name)} (seed {training.Seed}, {engine} engine) -> [blue]{Markup.Escape(output)}[/]");
@@ -40,14 +39,20 @@ static class TrainCommand
             AnsiConsole.MarkupLine($"  Nin/N/Nout {c.Nin}/{c.N}/{c.Nout}, dt {c.EffectiveDt} ms, tau {c.Tau} ms, var_rec {c.VarRec}, n_gradient {t.NGradient}, checkfreq {t.CheckFrequency}, criterion: {Markup.Escape(task.Criterion)}");
         }
 
+        // Ctrl+C (SIGINT), a scheduler's SIGTERM before its SIGKILL, and SIGHUP (a closed terminal)
+        // all stop after the current step and save: the same command resumes.
         using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        int stopSignal = 0;
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
+            if (Interlocked.CompareExchange(ref stopSignal, (int)context.Signal, 0) != 0) return;
             cts.Cancel();
-            AnsiConsole.MarkupLine("[yellow]Stopping after this step; the checkpoint will hold everything to resume.[/]");
-        };
-        Console.CancelKeyPress += onCancel;
+            Console.Error.WriteLine($"pycog: {context.Signal}: stopping after this step; the checkpoint will hold everything to resume.");
+        }
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
         var display = new ProgressDisplay();
         var trainer = new Trainer(task, network, training)
         {
@@ -58,22 +63,18 @@ static class TrainCommand
             Notes = new Dictionary<string, string> { ["command"] = "pycog train " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)) },
         };
         TrainingResult result;
-        try
+        if (display.Live)
         {
-            if (display.Live)
+            // On a terminal: a live table, redrawn at every validation.
+            TrainingResult? live = null;
+            AnsiConsole.Live(display.Table).AutoClear(false).Start(ctx =>
             {
-                // On a terminal: a live table, redrawn at every validation.
-                TrainingResult? live = null;
-                AnsiConsole.Live(display.Table).AutoClear(false).Start(ctx =>
-                {
-                    display.Refresh = ctx.Refresh;
-                    live = trainer.Train(cts.Token);
-                });
-                result = live!;
-            }
-            else result = trainer.Train(cts.Token);
+                display.Refresh = ctx.Refresh;
+                live = trainer.Train(cts.Token);
+            });
+            result = live!;
         }
-        finally { Console.CancelKeyPress -= onCancel; }
+        else result = trainer.Train(cts.Token);
 
         string perf = result.Performance is double p ? $"{p:F1}%" : "n/a";
         AnsiConsole.MarkupLine(result.Termination switch
@@ -81,6 +82,9 @@ static class TrainCommand
             Termination.Criterion => $"[green]Criterion met[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: performance {perf}, RMSE {result.Rmse:F4}.",
             Termination.MinError => $"[green]Reached min_error[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: RMSE {result.Rmse:F4}.",
             Termination.Cancelled => $"[yellow]Stopped[/] after {result.TrialsSeen:N0} trials; run the same command to resume.",
+            Termination.Diverged => $"[red]Diverged[/] after {result.TrialsSeen:N0} trials: the weights or the validation cost became NaN or infinite. " +
+                $"The best network (iteration {result.Network.Best.Iteration:N0}, validation cost {result.Network.Best.Cost:G4}) is kept. " +
+                $"Try a smaller learning_rate (now {training.LearningRate:G3}) or max_gradient_norm (now {training.MaxGradientNorm:G3}).",
             _ => $"[yellow]Stopped ({result.Termination})[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s without meeting the criterion: performance {perf}, RMSE {result.Rmse:F4}.",
         });
         AnsiConsole.MarkupLine($"Trained network: [blue]{Markup.Escape(output)}[/]");
@@ -104,7 +108,13 @@ static class TrainCommand
             if (dir is not null) Directory.CreateDirectory(dir);
             File.WriteAllText(summaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         }
-        return result.Termination == Termination.Cancelled ? 130 : 0;
+        // Stopped by a signal: 128 + its number, as a shell reports it; diverged: 3.
+        return result.Termination switch
+        {
+            Termination.Cancelled => 128 + (stopSignal == (int)PosixSignal.SIGTERM ? 15 : stopSignal == (int)PosixSignal.SIGHUP ? 1 : 2),
+            Termination.Diverged => 3,
+            _ => 0,
+        };
     }
 
     /// <summary>

@@ -7,6 +7,8 @@ namespace PyCog.Cli;
 /// <summary><c>pycog trial</c>: one generated trial as JSON, for inspecting a task.</summary>
 static class TrialCommand
 {
+    const int MaxPrintedSteps = 1_000_000;
+
     public static int Run(Arguments a)
     {
         if (a.Positional.Count != 1) throw new UsageException("trial needs exactly one task name.");
@@ -18,11 +20,12 @@ static class TrialCommand
             "test" => TrialKind.Test,
             var other => throw new UsageException($"--name must be gradient, validation or test, got '{other}'."),
         };
-        double dt = a.Double("--dt") ?? task.Network.EffectiveDt;
-        if (!(dt > 0)) throw new UsageException($"--dt must be positive, got {dt}.");
+        double dt = a.PositiveDouble("--dt", task.Network.EffectiveDt);
+        task.Network.Resolve().Dynamics(dt); // refuses a dt above tau, as training does
         long seed = a.Long("--seed") ?? 1;
-        int index = (int)(a.Long("--index") ?? 0);
-        if (index < 0) throw new UsageException("--index cannot be negative.");
+        int index = a.Int("--index", 0, 0, int.MaxValue);
+        double steps = TrialLength.LongestMs(task, task.Network.Resolve()) / dt;
+        if (steps > MaxPrintedSteps) throw new UsageException($"--dt {dt} ms gives about {steps:G3} time steps; trial prints at most {MaxPrintedSteps:N0}.");
         var request = new TrialRequest { Kind = kind, MinibatchIndex = index, Fixed = a.Pairs("--set") };
         try { task.ValidateFixed(request); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }

@@ -20,10 +20,10 @@ static class TrialsCommand
         var net = TrainedNetwork.Load(a.Positional[0]);
         if (!TaskRegistry.Contains(net.Task)) throw new UsageException($"The network was trained on '{net.Task}', which is not a registered task.");
         var task = TaskRegistry.Create(net.Task);
-        int perCondition = (int)(a.Long("--n") ?? 100);
-        if (perCondition < 1) throw new UsageException("--n must be at least 1.");
-        double dt = a.Double("--dt") ?? 0.5;
-        int every = (int)(a.Long("--every") ?? Math.Max(1, (long)Math.Round(5 / dt)));
+        int perCondition = a.Int("--n", 100, 1, 1_000_000);
+        double dt = a.PositiveDouble("--dt", 0.5);
+        net.Network.Dynamics(dt); // refuses a dt above tau, as training does
+        int every = a.Int("--every", (int)Math.Clamp(Math.Round(5 / dt), 1, int.MaxValue), 1, int.MaxValue);
         long seed = a.Long("--seed") ?? 1;
         bool rates = a.Has("--save-rates");
 
@@ -31,6 +31,14 @@ static class TrialsCommand
         IReadOnlyList<TrialRequest> requests;
         try { requests = ConditionGrid.TestRequests(task, perCondition, fixedValues); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
+
+        // Every trial keeps its recorded rates and outputs: refuse a run that cannot fit.
+        double records = TrialLength.LongestMs(task, net.Network) / dt / every + 1;
+        double need = 4.0 * requests.Count * records * (net.Config.N * (rates ? 2 : 1) + net.Config.Nout * 2 + net.Config.Nin) + 200e6;
+        double available = 0.8 * GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (need > available)
+            throw new UsageException($"{requests.Count:N0} trials of about {records:G3} recorded steps (--n {perCondition}, --dt {dt}, --every {every}) need about {need / 1e9:F1} GB, " +
+                $"more than the {available / 1e9:F1} GB this machine allows; use a smaller --n, a larger --dt or --every.");
 
         var integrator = new Integrator(net, new SimulationOptions { Dt = dt, RecordEvery = every });
         IReadOnlyList<SimulatedTrial> results = [];

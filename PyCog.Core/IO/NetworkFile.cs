@@ -174,7 +174,10 @@ public static class NetworkFile
             var entry = zip.GetEntry(name + ".npy") ?? throw new NetworkFileException(path, $"array '{name}' is missing.");
             using var s = entry.Open();
             var a = Npy.Read(s, name);
-            if (a.Values.Any(v => !double.IsFinite(v))) throw new NetworkFileException(path, $"array '{name}' contains NaN or infinite values.");
+            // The latest parameters of a diverged run may be NaN; Checkpoint.Load refuses to resume from them,
+            // but the trained network (the best parameters) still loads.
+            if (!name.StartsWith("current_", StringComparison.Ordinal) && a.Values.Any(v => !double.IsFinite(v)))
+                throw new NetworkFileException(path, $"array '{name}' contains NaN or infinite values.");
             return a;
         }
         bool Has(string name) => zip.GetEntry(name + ".npy") is not null;
@@ -244,13 +247,22 @@ public static class NetworkFile
             foreach (var (k, v) in notesJson) if (v is not null) notes[k] = v.ToString();
         string? termination = (string?)meta["termination"];
         current = Has("current_Wrec") ? Params("current_", "", true) : null;
+        var parameters = Params("", "_raw", false);
+        bool? dale = (bool?)meta["dale"];
+        if (dale == true && config.Ei is null) throw new NetworkFileException(path, "array 'ei' is missing (the network has Dale's law).");
+        // The effective weights stored for Python users must follow from the raw weights and the
+        // structure; a file without 'ei' (older files do not record Dale's law) fails here.
+        if (Has("Wrec") && !Mat("Wrec", n, n).Data.AsSpan().SequenceEqual(EffectiveWeights.Compute(network, parameters).Wrec.Data))
+            throw new NetworkFileException(path, config.Ei is null
+                ? "array 'ei' is missing: the stored effective weights (Wrec) have Dale's law signs."
+                : "the stored effective weights (Wrec) do not follow from the raw weights and connectivity; the file was altered.");
         var run = new SavedNetwork
         {
             Task = (string?)meta["task"] ?? throw new NetworkFileException(path, "metadata has no task name."),
             Engine = (string?)meta["engine"] ?? "fused",
             Seed = (long?)meta["seed"] ?? 1234,
             Network = network,
-            Parameters = Params("", "_raw", false),
+            Parameters = parameters,
             Best = new BestValidation((long?)best["iteration"] ?? 1, (double?)best["cost"] ?? double.PositiveInfinity,
                 (double?)best["rmse"] ?? double.NaN, (double?)best["performance"]),
             Trials = (long?)meta["trials"] ?? 0,

@@ -106,29 +106,38 @@ public sealed record NetworkConfig
         Check(N > 0, "N", $"must be positive, got {N}.");
         Check(Nin >= 0, "Nin", $"cannot be negative, got {Nin}.");
         Check(Nout > 0, "Nout", $"must be positive, got {Nout}.");
+        // Every weight matrix is one float array, so N x N (and N x Nin, Nout x N) must fit in one.
+        Check(N <= MaxUnits, "N", $"must be at most {MaxUnits} (an N x N weight matrix must fit in one array), got {N}.");
+        Check((long)N * Nin <= MaxUnits * (long)MaxUnits, "Nin", $"N x Nin = {(long)N * Nin} weights do not fit in one array.");
+        Check((long)N * Nout <= MaxUnits * (long)MaxUnits, "Nout", $"Nout x N = {(long)N * Nout} weights do not fit in one array.");
         if (Ei is not null)
         {
             Check(Ei.Length == N, "ei", $"has {Ei.Length} entries, expected N = {N}.");
             Check(Ei.All(e => e == 1 || e == -1), "ei", "entries must be +1 (excitatory) or -1 (inhibitory).");
         }
-        Check(TauPerUnit is null ? Tau > 0 && double.IsFinite(Tau) : TauPerUnit.Length == N && TauPerUnit.All(t => t > 0 && double.IsFinite(t)),
-            "tau", TauPerUnit is null ? $"must be positive, got {Tau}." : $"needs {N} positive per-unit values.");
-        Check(TauIn > 0 && double.IsFinite(TauIn), "tau_in", $"must be positive, got {TauIn}.");
+        Check(TauPerUnit is null ? Tau > 0 && Tau <= MaxMagnitude : TauPerUnit.Length == N && TauPerUnit.All(t => t > 0 && t <= MaxMagnitude),
+            "tau", TauPerUnit is null ? $"must be positive and at most {MaxMagnitude:G} ms, got {Tau}." : $"needs {N} positive per-unit values of at most {MaxMagnitude:G} ms.");
+        Check(TauIn > 0 && TauIn <= MaxMagnitude, "tau_in", $"must be positive and at most {MaxMagnitude:G} ms, got {TauIn}.");
         double dt = EffectiveDt;
         double tauMin = TauPerUnit?.Min() ?? Tau;
         Check(dt > 0 && double.IsFinite(dt), "dt", $"must be positive, got {dt}.");
-        Check(dt <= tauMin, "dt", $"({dt} ms) exceeds the time constant tau ({tauMin} ms): the Euler step would overshoot.");
+        Check(dt <= tauMin, "dt", $"{dt} ms exceeds the time constant tau ({tauMin} ms): the Euler step would overshoot.");
         CheckShape(Cin, N, Nin, "Cin");
         CheckShape(Crec, N, N, "Crec");
         CheckShape(Cout, Nout, N, "Cout");
         VarIn.Validate("var_in", Nin);
         VarRec.Validate("var_rec", N);
-        Check(double.IsFinite(BaselineIn), "baseline_in", $"must be finite, got {BaselineIn}.");
-        Check(GammaK > 0, "gamma_k", $"must be positive, got {GammaK}.");
-        Check(Rho0 is null or > 0, "rho0", $"must be positive, got {Rho0}.");
-        Check(Threshold >= 0, "threshold", $"cannot be negative, got {Threshold}.");
-        Check(double.IsFinite(X0) && double.IsFinite(Brec) && double.IsFinite(Bout), "x0/brec/bout", "must be finite.");
+        Check(Math.Abs(BaselineIn) <= MaxMagnitude, "baseline_in", $"must be finite and at most {MaxMagnitude:G} in size, got {BaselineIn}.");
+        Check(GammaK > 0 && GammaK <= MaxMagnitude, "gamma_k", $"must be positive and at most {MaxMagnitude:G}, got {GammaK}.");
+        Check(Rho0 is null or (> 0 and <= MaxRho0), "rho0", $"must be positive and at most {MaxRho0} (weights scaled further overflow single precision), got {Rho0}.");
+        Check(Threshold >= 0 && double.IsFinite(Threshold), "threshold", $"must be finite and non-negative, got {Threshold}.");
+        foreach (var (name, v) in new[] { ("x0", X0), ("brec", Brec), ("bout", Bout) })
+            Check(Math.Abs(v) <= MaxMagnitude, name, $"must be finite and at most {MaxMagnitude:G} in size, got {v}.");
 
+        // Resolving and training hold about a dozen N x N float matrices (masks, weights, gradients):
+        // refuse an N that cannot fit before allocating the first one.
+        double matrices = 12 * 4.0 * N * ((double)N + Nin + Nout), available = 0.8 * GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        Check(matrices <= available, "N", $"N = {N} needs about {matrices / 1e9:F1} GB for its weight matrices alone, more than the {available / 1e9:F1} GB it may use on this machine.");
         var crec = Crec ?? new Connectivity(Ei is not null ? Connectivity.DefaultRecurrent(Ei) : Connectivity.DefaultRecurrent(N));
         if (warnings is not null)
         {
@@ -149,6 +158,13 @@ public sealed record NetworkConfig
             TrainX0 = Mode != RunMode.Continuous && TrainX0,
         });
     }
+
+    /// <summary>Largest N: an N x N float matrix must fit in one .NET array.</summary>
+    public const int MaxUnits = 46_340;
+    /// <summary>Largest time constant (ms), bias, baseline or initial state accepted: beyond it single precision overflows.</summary>
+    public const double MaxMagnitude = 1e6;
+    /// <summary>Largest initial spectral radius accepted.</summary>
+    public const double MaxRho0 = 1000;
 
     static void CheckShape(Connectivity? c, int rows, int cols, string name)
     {

@@ -36,12 +36,15 @@ public sealed class Variance
     public override string ToString() => PerUnit is not null ? $"per-unit[{PerUnit.Length}]"
         : Covariance is not null ? $"covariance[{Covariance.GetLength(0)}x{Covariance.GetLength(1)}]" : Scalar.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Largest variance accepted: the noise of a step, sqrt(2 tau var / dt), must stay far inside single precision.</summary>
+    public const double Max = 1e6;
+
     internal void Validate(string name, int units)
     {
         if (PerUnit is not null)
         {
             if (PerUnit.Length != units) throw new ConfigurationException(name, $"has {PerUnit.Length} per-unit variances, expected {units}.");
-            if (PerUnit.Any(v => !(v >= 0) || double.IsInfinity(v))) throw new ConfigurationException(name, "variances must be finite and non-negative.");
+            if (PerUnit.Any(v => !(v >= 0) || v > Max)) throw new ConfigurationException(name, $"variances must be non-negative and at most {Max:G}.");
         }
         else if (Covariance is not null)
         {
@@ -49,13 +52,13 @@ public sealed class Variance
                 throw new ConfigurationException(name, $"covariance is {Covariance.GetLength(0)}x{Covariance.GetLength(1)}, expected {units}x{units}.");
             for (int i = 0; i < units; i++)
                 for (int j = 0; j < units; j++)
-                    if (!double.IsFinite(Covariance[i, j]) || Covariance[i, j] != Covariance[j, i])
-                        throw new ConfigurationException(name, "covariance must be finite and symmetric.");
+                    if (!(Math.Abs(Covariance[i, j]) <= Max) || Covariance[i, j] != Covariance[j, i])
+                        throw new ConfigurationException(name, $"covariance must be symmetric with entries at most {Max:G} in size.");
             try { _ = Matrix<double>.Build.DenseOfArray(Covariance).Cholesky(); }
             catch (ArgumentException) { throw new ConfigurationException(name, "covariance must be positive definite."); }
         }
-        else if (!(Scalar >= 0) || double.IsInfinity(Scalar))
-            throw new ConfigurationException(name, $"must be finite and non-negative, got {Scalar}.");
+        else if (!(Scalar >= 0) || Scalar > Max)
+            throw new ConfigurationException(name, $"must be non-negative and at most {Max:G}, got {Scalar}.");
     }
 
     /// <summary>

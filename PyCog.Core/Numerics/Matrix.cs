@@ -58,8 +58,11 @@ public sealed class Matrix
     public double SpectralRadius()
     {
         if (Rows != Cols) throw new InvalidOperationException($"Spectral radius needs a square matrix, got {Rows}x{Cols}.");
+        // A matrix with NaN or infinite entries has no spectral radius (MathNet would fail to converge).
+        if (!AllFinite()) return double.NaN;
         var m = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(Rows, Cols, (i, j) => this[i, j]);
-        return m.Evd().EigenValues.Max(c => c.Magnitude);
+        try { return m.Evd().EigenValues.Max(c => c.Magnitude); }
+        catch (MathNet.Numerics.NonConvergenceException) { return double.NaN; }
     }
 
     /// <summary>Rows as jagged arrays (for JSON and display).</summary>

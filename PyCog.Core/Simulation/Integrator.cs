@@ -181,7 +181,18 @@ public sealed unsafe class Integrator
         int batchSize = Math.Max(1, (requests.Count + groups - 1) / groups);
         groups = (requests.Count + batchSize - 1) / batchSize;
         int done = 0;
-        Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation }, g =>
+        try
+        {
+            RunGroups();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // A task error inside a worker surfaces as itself (TaskException names the task and trial), not wrapped.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+        }
+        return results;
+
+        void RunGroups() => Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation }, g =>
         {
             int start = g * batchSize, count = Math.Min(batchSize, requests.Count - start);
             var rngs = new Rng[count];
@@ -195,7 +206,6 @@ public sealed unsafe class Integrator
             for (int b = 0; b < count; b++) results[start + b] = batch[b];
             progress?.Report(Interlocked.Add(ref done, count));
         });
-        return results;
     }
 
     static float* P(float[] a) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));

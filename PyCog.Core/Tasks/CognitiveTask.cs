@@ -67,10 +67,12 @@ public abstract class CognitiveTask
     public Trial GenerateCheckedTrial(Rng rng, double dt, TrialRequest request, NetworkConfig network)
     {
         Trial trial;
-        try { trial = GenerateTrial(rng, dt, request); }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or IndexOutOfRangeException or InvalidOperationException)
+        try { trial = GenerateTrial(rng, dt, request) ?? throw new InvalidOperationException("GenerateTrial returned null."); }
+        catch (Exception e) when (e is not (TaskException or OutOfMemoryException or OperationCanceledException))
         {
-            throw new TaskException(Name, request, e.Message, e);
+            // A user's task may throw anything; the message says which task, which trial and what.
+            throw new TaskException(Name, request, e is ArgumentException or KeyNotFoundException or InvalidOperationException
+                ? e.Message : $"GenerateTrial threw {e.GetType().Name}: {e.Message}", e);
         }
         Validate(trial, request, network);
         return trial;
@@ -80,8 +82,12 @@ public abstract class CognitiveTask
     {
         void Fail(string message) => throw new TaskException(Name, request, message);
         foreach (var (name, (start, end)) in trial.Epochs)
+        {
+            if (!double.IsFinite(start) || !double.IsFinite(end)) Fail($"epoch '{name}' ({start}, {end}] ms has a bound that is not a finite number.");
+            if (end <= start) Fail($"epoch '{name}' ({start}, {end}] ms is {(end == start ? "empty" : "inverted")}: it must end after it starts.");
             if (start < 0 || end > trial.T + 1e-9)
                 Fail($"epoch '{name}' ({start}, {end}] ms lies outside [0, T = {trial.T}] ms.");
+        }
         if (trial.Inputs.Cols != network.Nin) Fail($"inputs have {trial.Inputs.Cols} columns, the network has Nin = {network.Nin}.");
         if (!trial.Inputs.AllFinite()) Fail("inputs contain NaN or infinite values.");
         if (trial.Outputs is { } y)
@@ -91,6 +97,7 @@ public abstract class CognitiveTask
             if (trial.Mask is { } m)
             {
                 if (!m.AllFinite()) Fail("the mask contains NaN or infinite values.");
+                if (m.Data.Any(v => v < 0)) Fail($"the mask has a negative weight ({m.Data.Min()}); mask weights must be non-negative.");
                 if (m.Data.All(v => v == 0)) Fail("the mask is zero everywhere, so the trial teaches nothing.");
             }
         }

@@ -6,7 +6,8 @@ public static class ConditionGrid
     /// <summary>
     /// Every combination of the task's condition values (each axis restricted to one value where
     /// <paramref name="fixedValues"/> names it), <paramref name="perCondition"/> test trials each, in
-    /// grid order; two-alternative tasks get no catch trials. A task without condition axes gets
+    /// grid order; two-alternative tasks get no catch trials, unless <c>catch=true</c> asks for
+    /// <paramref name="perCondition"/> catch trials alone. A task without condition axes gets
     /// <paramref name="perCondition"/> trials. Unknown keys or values throw <see cref="ArgumentException"/>.
     /// </summary>
     public static IReadOnlyList<TrialRequest> TestRequests(CognitiveTask task, int perCondition, IReadOnlyDictionary<string, string>? fixedValues = null)
@@ -14,7 +15,15 @@ public static class ConditionGrid
         ArgumentNullException.ThrowIfNull(task);
         if (perCondition < 1) throw new ArgumentOutOfRangeException(nameof(perCondition), $"At least one trial per condition, got {perCondition}.");
         var restriction = fixedValues ?? new Dictionary<string, string>();
-        task.ValidateFixed(new TrialRequest { Kind = TrialKind.Test, Fixed = restriction });
+        var check = new TrialRequest { Kind = TrialKind.Test, Fixed = restriction };
+        task.ValidateFixed(check);
+        if (check.Get("catch", false))
+        {
+            // Catch trials have no condition: perCondition of them, nothing else.
+            if (restriction.Keys.Any(k => k != "catch"))
+                throw new ArgumentException($"catch=true cannot be combined with condition values ({string.Join(", ", restriction.Keys.Where(k => k != "catch"))}): catch trials have no condition.");
+            return Enumerable.Range(0, perCondition).Select(_ => new TrialRequest { Kind = TrialKind.Test, Fixed = new Dictionary<string, string>(restriction) }).ToList();
+        }
         var grid = new List<Dictionary<string, string>> { new(restriction) };
         foreach (var axis in task.ConditionAxes)
         {

@@ -84,7 +84,11 @@ public sealed class Checkpoint
         var saved = NetworkFile.Load(path, out var current, out var meta);
         ulong[] Rng(string name) =>
             (meta["rng"]?[name] as JsonArray ?? throw new NetworkFileException(path, $"holds a trained network but no {name} generator state, so it cannot be resumed."))
-            .Select(v => ulong.Parse(v!.ToString(), CultureInfo.InvariantCulture)).ToArray();
+            .Select(v => ulong.TryParse(v?.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var word) ? word
+                : throw new NetworkFileException(path, $"the {name} generator state is corrupt.")).ToArray();
+        if (current is not null && !current.AllFinite())
+            throw new NetworkFileException(path, $"its latest parameters are NaN or infinite (the run diverged), so it cannot be resumed; " +
+                $"its best network (iteration {saved.Best.Iteration}) is intact. Start a new run with a smaller learning_rate.");
         var training = new TrainingConfig();
         try
         {

@@ -55,21 +55,31 @@ public sealed class Trainer
         _training = training ?? TrainingConfig.For(task);
     }
 
-    /// <summary>Starts (or resumes) training and runs until a termination condition or cancellation.</summary>
+    /// <summary>
+    /// Starts (or resumes) training and runs until a termination condition or cancellation.
+    /// While it runs, the checkpoint file is locked against other trainers. A run that resumes
+    /// must ask for the settings its checkpoint holds; a configuration that cannot fit in memory
+    /// is refused before anything is written; a run whose weights or validation cost become NaN
+    /// or infinite stops as <see cref="Termination.Diverged"/> and keeps its best network.
+    /// </summary>
     public TrainingResult Train(CancellationToken cancellation = default)
     {
-        Checkpoint run;
+        using var fileLock = CheckpointPath is null ? null : CheckpointLock.Acquire(CheckpointPath);
         var warnings = new List<string>();
+        var network = _network.Resolve(warnings);
+        var training = _training.Resolve(network.Config, warnings);
+        Checkpoint run;
+        bool startedHere = false;
         if (CheckpointPath is not null && File.Exists(CheckpointPath))
         {
             run = Checkpoint.Load(CheckpointPath);
             if (!string.Equals(run.Task, _task.Name, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException($"{CheckpointPath} holds a run of task '{run.Task}', not '{_task.Name}'. Choose another --out file.");
+            RequireSameSettings(run, network, training);
         }
         else
         {
-            var network = _network.Resolve(warnings);
-            var training = _training.Resolve(network.Config, warnings);
+            TrainingMemory.Require(_task, network, training, Engine.Name);
             var (parameters, initialised) = NetworkInitializer.Initialize(network, training.Seed);
             run = new Checkpoint
             {
@@ -78,12 +88,24 @@ public sealed class Trainer
                 GradientRng = new Numerics.Rng(training.GradientSeed).GetState(),
                 ValidationRng = new Numerics.Rng(training.ValidationSeed).GetState(),
             };
+            startedHere = true;
         }
         foreach (var w in warnings) Warning?.Invoke(w);
         if (Notes is not null) foreach (var (k, v) in Notes) run.Notes[k] = v;
         run.Engine = Engine.Name;
         if (run.Finished) return Result(run, run.Termination ?? Termination.MaxIter);
+        long stepsTaken = 0;
+        try { return Run(run, cancellation, ref stepsTaken); }
+        catch (Exception) when (startedHere && stepsTaken == 0 && CheckpointPath is not null)
+        {
+            // A start that failed before its first step leaves no checkpoint behind to be resumed by mistake.
+            try { File.Delete(CheckpointPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
 
+    TrainingResult Run(Checkpoint run, CancellationToken cancellation, ref long stepsTaken)
+    {
         var c = run.Training;
         using var engine = Engine.Create(run.Network, c);
 
@@ -113,6 +135,8 @@ public sealed class Trainer
         {
             run.Finished = reason != Termination.Cancelled;
             run.Termination = reason;
+            // A diverged run keeps finite latest parameters (its best), so the file loads everywhere.
+            if (reason == Termination.Diverged) current = run.Best.Clone();
             Store();
             return Result(run, reason);
         }
@@ -124,6 +148,7 @@ public sealed class Trainer
             {
                 var batch = validationData.Next();
                 var eval = engine.EvaluateInChunks(current, batch);
+                if (!double.IsFinite(eval.Cost)) return Finish(Termination.Diverged);
                 double? perf = _task.Performance(batch.TrialList, eval.Outputs);
                 run.History.Add(new ValidationRecord(gradientData.TrialsSeen, eval.Cost, eval.Rmse, perf));
                 if (lastOmega is double om) run.OmegaHistory.Add((gradientData.TrialsSeen, c.LambdaOmega * om));
@@ -148,9 +173,31 @@ public sealed class Trainer
             var gradient = engine.ComputeGradient(current, gradientData.Next());
             lastNorm = Update(current, gradient.Gradient, c);
             lastOmega = gradient.Omega;
+            stepsTaken++;
+            if (!current.AllFinite()) { run.Iteration = iter + 1; return Finish(Termination.Diverged); }
         }
         run.Iteration = c.MaxIter + 1;
         return Finish(Termination.MaxIter);
+    }
+
+    /// <summary>
+    /// Refuses to resume a checkpoint whose settings differ from those asked for (a corrected
+    /// <c>--set</c> or another <c>--seed</c> would otherwise be silently ignored).
+    /// </summary>
+    static void RequireSameSettings(Checkpoint run, ResolvedNetworkConfig network, TrainingConfig training)
+    {
+        static IEnumerable<(string Name, string Value)> Effective(ResolvedNetworkConfig n, TrainingConfig t) =>
+            NetworkConfig.Parameters.Describe(n.Config)
+                .Concat(TrainingConfig.Parameters.Describe(t).Where(p => p.Name is not ("checkfreq" or "patience")))
+                .Append(("checkfreq", t.CheckFrequency.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .Append(("patience", t.PatienceSteps.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var saved = Effective(run.Network, run.Training).ToDictionary(p => p.Name, p => p.Value);
+        var differences = Effective(network, training).Where(p => saved.GetValueOrDefault(p.Name) != p.Value)
+            .Select(p => $"{p.Name} = {saved.GetValueOrDefault(p.Name)} (asked: {p.Value})").ToList();
+        if (differences.Count > 0)
+            throw new ConfigurationException(differences.Count == 1 ? differences[0].Split(' ')[0] : "checkpoint",
+                $"the checkpoint holds a run with other settings: {string.Join(", ", differences)}. " +
+                "Resume it with the settings it was started with, or choose another output file.");
     }
 
     static TrainingResult Result(Checkpoint run, Termination reason)
