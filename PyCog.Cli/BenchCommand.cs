@@ -21,13 +21,16 @@ static class BenchCommand
 
     public static int Run(Arguments a)
     {
-        int minSteps = (int)(a.Long("--steps") ?? 5);
-        if (minSteps < 1) throw new UsageException("--steps must be at least 1.");
+        int minSteps = a.Int("--steps", 5, 1, 100_000);
+        int threads = a.Int("--threads", Environment.ProcessorCount, 1, 1024);
         string only = a.Get("--only") ?? "all";
         if (only is not ("all" or "training" or "integrator")) throw new UsageException($"--only takes training or integrator, got '{only}'.");
-        AnsiConsole.MarkupLine($"[bold]pycog bench[/]: one training step, B = {Trials}, {Environment.ProcessorCount} cores, " +
-            $"{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512" : "AVX2")}, torch threads {TorchSharp.torch.get_num_threads()}");
-        var table = new Table().AddColumns("N", "T", "fused ms/step", "torch ms/step", "torch / fused");
+        bool avx512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        double ghz = CpuGhz(), corePeak = ghz * (avx512 ? 64 : 32); // GFLOP/s of one core: two FMA pipes
+        TorchSharp.torch.set_num_threads(threads);
+        AnsiConsole.MarkupLine($"[bold]pycog bench[/]: one training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}; " +
+            $"{Environment.ProcessorCount} cores at {ghz:F2} GHz, {(avx512 ? "AVX-512" : "AVX2")}, peak {corePeak:F0} GFLOP/s a core; {threads} threads for 'all' and for torch");
+        var table = new Table().AddColumns("N", "T", "fused 1 thread ms", "GFLOP/s", "% of core peak", $"fused {threads} threads ms", "speed-up", "% of peak", "torch ms", "torch / fused");
         var results = new List<Dictionary<string, object>>();
         foreach (var (n, t) in only == "integrator" ? [] : Sizes)
         {
@@ -35,11 +38,24 @@ static class BenchCommand
             var training = new TrainingConfig();
             var (p, resolved) = NetworkInitializer.Initialize(config, training.Seed);
             var batch = SyntheticBatch(resolved, t);
-            double fused = Time(FusedEngine.Factory.Create(resolved, training), p, batch, training, minSteps);
+            double one = Time(FusedEngine.WithThreads(1).Create(resolved, training), p, batch, training, minSteps);
+            double all = Time(FusedEngine.WithThreads(threads).Create(resolved, training), p, batch, training, minSteps);
             double torch = Time(TorchEngine.Factory().Create(resolved, training), p, batch, training, minSteps);
-            table.AddRow(n.ToString(), t.ToString(), fused.ToString("F2", CultureInfo.InvariantCulture), torch.ToString("F2", CultureInfo.InvariantCulture),
-                (torch / fused).ToString("F2", CultureInfo.InvariantCulture) + "x");
-            results.Add(new() { ["N"] = n, ["T"] = t, ["B"] = Trials, ["fused_ms"] = Math.Round(fused, 3), ["torch_ms"] = Math.Round(torch, 3), ["ratio"] = Math.Round(torch / fused, 3) });
+            // The work a step needs: 8 N^2 flops per trial-step (recurrence forward and backward, Omega's
+            // product, the Wrec gradient), 4 N (Nin + Nout) for inputs and readout, ~20 N elementwise.
+            double gflop = (double)t * Trials * (8.0 * n * n + 4.0 * n * (2 + 2) + 20.0 * n) / 1e9;
+            double oneRate = gflop / (one / 1e3), allRate = gflop / (all / 1e3);
+            string F(double v, string f = "F2") => v.ToString(f, CultureInfo.InvariantCulture);
+            table.AddRow(n.ToString(), t.ToString(), F(one), F(oneRate, "F1"), F(100 * oneRate / corePeak, "F0") + "%", F(all), F(one / all) + "x",
+                F(100 * allRate / (corePeak * Math.Min(threads, Environment.ProcessorCount)), "F0") + "%", F(torch), F(torch / all) + "x");
+            results.Add(new()
+            {
+                ["N"] = n, ["T"] = t, ["B"] = Trials, ["gflop_per_step"] = Math.Round(gflop, 4),
+                ["fused_1_thread_ms"] = Math.Round(one, 3), ["fused_1_thread_gflops"] = Math.Round(oneRate, 2), ["fused_1_thread_fraction_of_core_peak"] = Math.Round(oneRate / corePeak, 3),
+                ["threads"] = threads, ["fused_all_threads_ms"] = Math.Round(all, 3), ["fused_all_threads_gflops"] = Math.Round(allRate, 2),
+                ["fused_all_threads_fraction_of_peak"] = Math.Round(allRate / (corePeak * Math.Min(threads, Environment.ProcessorCount)), 3),
+                ["thread_speedup"] = Math.Round(one / all, 3), ["torch_ms"] = Math.Round(torch, 3), ["torch_over_fused"] = Math.Round(torch / all, 3),
+            });
         }
         if (only != "integrator") AnsiConsole.Write(table);
         var integration = only == "training" ? [] : BenchIntegrator(a.Has("--random"));
@@ -50,7 +66,9 @@ static class BenchCommand
                 ["training_step"] = results,
                 ["integrator"] = integration,
                 ["cores"] = Environment.ProcessorCount,
-                ["avx512"] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
+                ["ghz"] = Math.Round(ghz, 3),
+                ["core_peak_gflops"] = Math.Round(corePeak, 1),
+                ["avx512"] = avx512,
             }, new JsonSerializerOptions { WriteIndented = true }));
             AnsiConsole.MarkupLine($"Wrote [blue]{Markup.Escape(path)}[/]");
         }
@@ -139,13 +157,13 @@ static class BenchCommand
     {
         using var _ = engine;
         var p = initial.Clone();
-        for (int i = 0; i < 2; i++) Trainer.Update(p, engine.ComputeGradient(p, batch).Gradient, c);
+        for (int i = 0; i < 2; i++) Optimizer.Step(p, engine.ComputeGradient(p, batch).Gradient, c);
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while (times.Count < minSteps || total.Elapsed.TotalSeconds < 1)
         {
             var sw = Stopwatch.StartNew();
-            Trainer.Update(p, engine.ComputeGradient(p, batch).Gradient, c);
+            Optimizer.Step(p, engine.ComputeGradient(p, batch).Gradient, c);
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();

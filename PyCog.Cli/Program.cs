@@ -8,7 +8,7 @@ const string Usage = """
 usage: pycog <command> [options]
 
 commands:
-  train <task> [--seed N] [--engine fused|torch] [--out FILE] [--summary FILE.json] [--set name=value ...]
+  train <task> [--seed N] [--engine fused|torch] [--threads N] [--out FILE] [--summary FILE.json] [--set name=value ...]
                                  train a network (resumes when --out holds an unfinished run)
   info <FILE>                    describe a trained network or checkpoint file
   tasks                          list the tasks
@@ -16,7 +16,7 @@ commands:
                                  print one generated trial as JSON
   trials <FILE> --out OUT.npz [--n N] [--dt D] [--every K] [--seed S] [--set key=value ...] [--save-rates]
                                  run N test trials per condition with the fast integrator and save them
-  bench [--json FILE] [--steps N] [--only training|integrator]  time one training step of each engine, and the integrator, side by side
+  bench [--json FILE] [--steps N] [--threads N] [--only training|integrator]  time one training step of each engine, and the integrator, side by side
 """;
 
 // Redirected output (CI logs, files) gets wide tables instead of Spectre's 80-column default.
@@ -32,12 +32,12 @@ try
     var rest = args.Skip(1);
     return args[0] switch
     {
-        "train" => TrainCommand.Run(new Arguments(rest, new HashSet<string> { "--seed", "--engine", "--out", "--summary", "--set" }, new HashSet<string>())),
+        "train" => TrainCommand.Run(new Arguments(rest, new HashSet<string> { "--seed", "--engine", "--out", "--summary", "--set", "--threads" }, new HashSet<string>())),
         "info" => InfoCommand.Run(new Arguments(rest, new HashSet<string>(), new HashSet<string>())),
         "tasks" => TasksCommand.Run(),
         "trial" => TrialCommand.Run(new Arguments(rest, new HashSet<string> { "--name", "--dt", "--seed", "--index", "--set" }, new HashSet<string>())),
         "trials" => TrialsCommand.Run(new Arguments(rest, new HashSet<string> { "--out", "--n", "--dt", "--every", "--seed", "--set" }, new HashSet<string> { "--save-rates" })),
-        "bench" => BenchCommand.Run(new Arguments(rest, new HashSet<string> { "--json", "--steps", "--only" }, new HashSet<string> { "--random" })),
+        "bench" => BenchCommand.Run(new Arguments(rest, new HashSet<string> { "--json", "--steps", "--only", "--threads" }, new HashSet<string> { "--random" })),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
     };
 }

@@ -18,10 +18,11 @@ static class TrainCommand
         if (a.Positional.Count != 1) throw new UsageException("train needs exactly one task name.");
         var task = TaskRegistry.Create(a.Positional[0]);
         string engine = (a.Get("--engine") ?? "fused").ToLowerInvariant();
+        int threads = a.Int("--threads", Environment.ProcessorCount, 1, 1024);
         EngineFactory factory = engine switch
         {
-            "fused" => FusedEngine.Factory,
-            "torch" => TorchEngine.Factory(),
+            "fused" => FusedEngine.WithThreads(threads),
+            "torch" => TorchEngine.Factory(threads: threads),
             _ => throw new UsageException($"Unknown engine '{engine}'. Engines: fused, torch."),
         };
         var (network, training) = RunParameters.Apply(task.Network, TrainingConfig.For(task), a.All("--set"));
@@ -84,7 +85,7 @@ static class TrainCommand
             Termination.Cancelled => $"[yellow]Stopped[/] after {result.TrialsSeen:N0} trials; run the same command to resume.",
             Termination.Diverged => $"[red]Diverged[/] after {result.TrialsSeen:N0} trials: the weights or the validation cost became NaN or infinite. " +
                 $"The best network (iteration {result.Network.Best.Iteration:N0}, validation cost {result.Network.Best.Cost:G4}) is kept. " +
-                $"Try a smaller learning_rate (now {training.LearningRate:G3}) or max_gradient_norm (now {training.MaxGradientNorm:G3}).",
+                $"Try a smaller learning_rate (now {training.EffectiveLearningRate:G3}) or max_gradient_norm (now {training.MaxGradientNorm:G3}).",
             _ => $"[yellow]Stopped ({result.Termination})[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s without meeting the criterion: performance {perf}, RMSE {result.Rmse:F4}.",
         });
         AnsiConsole.MarkupLine($"Trained network: [blue]{Markup.Escape(output)}[/]");

@@ -41,8 +41,13 @@ public sealed class TorchEngine : ITrainingEngine
     /// differentiable function of the network's tensors, added to the cost) when given:
     /// <c>new Trainer(task) { Engine = TorchEngine.Factory(g =&gt; ...) }</c>.
     /// </summary>
-    public static EngineFactory Factory(Func<TorchGraph, Tensor>? extraLoss = null) =>
-        new("torch", (network, training) => new TorchEngine(network, training) { ExtraLoss = extraLoss });
+    public static EngineFactory Factory(Func<TorchGraph, Tensor>? extraLoss = null, int? threads = null) =>
+        new("torch", (network, training) =>
+        {
+            var engine = new TorchEngine(network, training) { ExtraLoss = extraLoss };
+            if (threads is int n) torch.set_num_threads(n);
+            return engine;
+        });
 
     Tensor T(float[] data, params long[] dims) => torch.tensor(data, dims, ScalarType.Float32).to_type(_dtype);
 

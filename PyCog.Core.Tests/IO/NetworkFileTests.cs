@@ -132,9 +132,19 @@ public class NetworkFileTests
                 using var s = zip.CreateEntry("current_Wrec.npy").Open();
                 Npy.Write(s, new float[6], 2, 3);
             }
-            var e = Assert.Throws<NetworkFileException>(() => NetworkFile.Load(path));
+            // the latest parameters belong to the checkpoint: the trained network still loads without them
+            NetworkFile.Load(path);
+            var e = Assert.Throws<NetworkFileException>(() => Checkpoint.Load(path));
             Assert.Contains("current_Wrec", e.Message);
             Assert.Contains("expected (100, 100)", e.Message);
+            using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+            {
+                zip.GetEntry("Wout_raw.npy")!.Delete();
+                using var s = zip.CreateEntry("Wout_raw.npy").Open();
+                Npy.Write(s, new float[6], 2, 3);
+            }
+            var raw = Assert.Throws<NetworkFileException>(() => NetworkFile.Load(path));
+            Assert.Contains("'Wout_raw' has shape (2, 3), expected (2, 100)", raw.Message);
         }
         finally { File.Delete(path); }
     }

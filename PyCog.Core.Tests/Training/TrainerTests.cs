@@ -137,14 +137,14 @@ public class TrainerTests
         var p = NetworkParameters.Zeros(0, 2, 1);
         var g = NetworkParameters.Zeros(0, 2, 1);
         g.Wrec.Data[0] = 3; g.Wout.Data[1] = 4; // norm 5 -> scaled to 1
-        double norm = Trainer.Update(p, g, c);
+        double norm = Optimizer.Step(p, g, c);
         Assert.Equal(5, norm, 10);
         Assert.Equal(-0.6f, p.Wrec.Data[0], 6);
         Assert.Equal(-0.8f, p.Wout.Data[1], 6);
 
         p.Wrec.Data[1] = 2; p.X0[0] = 7;
         g.X0[0] = float.NaN;
-        Trainer.Update(p, g, c);
+        Optimizer.Step(p, g, c);
         Assert.Equal(2 - 0.02f * 2, p.Wrec.Data[1], 6); // Wrec -= lr * 0.02 Wrec
         Assert.Equal(7f, p.X0[0]);                     // every other gradient is zero
     }

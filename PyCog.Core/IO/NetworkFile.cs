@@ -44,17 +44,18 @@ public static class NetworkFile
     public static void Save(string path, SavedNetwork network) => Save(path, network, null, null);
 
     /// <summary>
-    /// Writes a trained network and, for a checkpoint, the latest parameters (<c>current_*</c>)
-    /// and the training state's metadata entries (generator states, iteration), atomically.
+    /// Writes a trained network and, for a checkpoint, parameter-shaped training state under a
+    /// prefix each (the latest parameters as <c>current_*</c>, optimiser moments) and the training
+    /// state's metadata entries (generator states, iteration), atomically.
     /// </summary>
-    internal static void Save(string path, SavedNetwork network, NetworkParameters? current, JsonObject? trainingState) =>
+    internal static void Save(string path, SavedNetwork network, IReadOnlyList<(string Prefix, NetworkParameters Values)>? state, JsonObject? trainingState) =>
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            WriteEntries(zip, network, current, trainingState);
+            WriteEntries(zip, network, state ?? [], trainingState);
         });
 
-    static void WriteEntries(ZipArchive zip, SavedNetwork run, NetworkParameters? current, JsonObject? trainingState)
+    static void WriteEntries(ZipArchive zip, SavedNetwork run, IReadOnlyList<(string Prefix, NetworkParameters Values)> state, JsonObject? trainingState)
     {
         var c = run.Config;
         var eff = run.Effective();
@@ -68,7 +69,7 @@ public static class NetworkFile
         Mat("Wout", eff.Wout);
         Arr("brec", run.Parameters.Brec, c.N); Arr("bout", run.Parameters.Bout, c.Nout); Arr("x0", run.Parameters.X0, c.N);
         WriteParams(run.Parameters, "", "_raw");
-        if (current is not null) WriteParams(current, "current_", "");
+        foreach (var (prefix, values) in state) WriteParams(values, prefix, "");
         void WriteParams(NetworkParameters p, string prefix, string suffix)
         {
             if (p.Win is not null) Mat(prefix + "Win" + suffix, p.Win);
@@ -134,20 +135,21 @@ public static class NetworkFile
     static JsonNode? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     /// <summary>Reads a network or checkpoint file; every problem is a <see cref="NetworkFileException"/>.</summary>
-    public static SavedNetwork Load(string path) => Load(path, out _, out _);
+    public static SavedNetwork Load(string path) => Load(path, [], out _, out _);
 
     /// <summary>
-    /// Reads a file and also hands back what only a checkpoint holds: the latest parameters
-    /// (null when the file has none) and the metadata, for the training state's entries.
+    /// Reads a file and also hands back what only a checkpoint holds: the parameter-shaped state
+    /// under each of <paramref name="statePrefixes"/> that the file has (not checked for NaN: a
+    /// diverged run's latest parameters still load) and the metadata, for the training state.
     /// </summary>
-    internal static SavedNetwork Load(string path, out NetworkParameters? current, out JsonObject meta)
+    internal static SavedNetwork Load(string path, IReadOnlyList<string> statePrefixes, out Dictionary<string, NetworkParameters> state, out JsonObject meta)
     {
         if (Directory.Exists(path)) throw new NetworkFileException(path, "is a directory, not a network file.");
         if (!File.Exists(path)) throw new NetworkFileException(path, "no such file.");
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            return Read(path, zip, out current, out meta);
+            return Read(path, zip, statePrefixes, out state, out meta);
         }
         catch (NetworkFileException) { throw; }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or JsonException
@@ -158,7 +160,7 @@ public static class NetworkFile
         }
     }
 
-    static SavedNetwork Read(string path, ZipArchive zip, out NetworkParameters? current, out JsonObject meta)
+    static SavedNetwork Read(string path, ZipArchive zip, IReadOnlyList<string> statePrefixes, out Dictionary<string, NetworkParameters> state, out JsonObject meta)
     {
         var metaEntry = zip.GetEntry("metadata.json") ?? throw new NetworkFileException(path, "not a PyCog network file (no metadata.json).");
         using (var s = metaEntry.Open())
@@ -176,7 +178,7 @@ public static class NetworkFile
             var a = Npy.Read(s, name);
             // The latest parameters of a diverged run may be NaN; Checkpoint.Load refuses to resume from them,
             // but the trained network (the best parameters) still loads.
-            if (!name.StartsWith("current_", StringComparison.Ordinal) && a.Values.Any(v => !double.IsFinite(v)))
+            if (!statePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)) && a.Values.Any(v => !double.IsFinite(v)))
                 throw new NetworkFileException(path, $"array '{name}' contains NaN or infinite values.");
             return a;
         }
@@ -246,7 +248,7 @@ public static class NetworkFile
         if (meta["notes"] is JsonObject notesJson)
             foreach (var (k, v) in notesJson) if (v is not null) notes[k] = v.ToString();
         string? termination = (string?)meta["termination"];
-        current = Has("current_Wrec") ? Params("current_", "", true) : null;
+        state = statePrefixes.Where(prefix => Has(prefix + "Wrec")).ToDictionary(prefix => prefix, prefix => Params(prefix, "", true));
         var parameters = Params("", "_raw", false);
         bool? dale = (bool?)meta["dale"];
         if (dale == true && config.Ei is null) throw new NetworkFileException(path, "array 'ei' is missing (the network has Dale's law).");

@@ -51,8 +51,12 @@ public sealed class Checkpoint
     public Termination? Termination { get; set; }
     /// <summary>Version of the library that wrote the file.</summary>
     public string LibraryVersion { get; set; } = typeof(Checkpoint).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    /// <summary>Adam's moments and step count (null for SGD).</summary>
+    public AdamState? Adam { get; set; }
     /// <summary>Extra information (for example the command line) kept with the file.</summary>
     public Dictionary<string, string> Notes { get; init; } = new();
+
+    const string CurrentPrefix = "current_", AdamMPrefix = "adam_m_", AdamVPrefix = "adam_v_";
 
     /// <summary>The trained network as it stands: best parameters, histories, termination.</summary>
     public SavedNetwork ToSavedNetwork() => new()
@@ -75,13 +79,21 @@ public sealed class Checkpoint
             ["validation_trials"] = ValidationTrials,
             ["rng"] = new JsonObject { ["gradient"] = Words(GradientRng), ["validation"] = Words(ValidationRng) },
         };
-        NetworkFile.Save(path, ToSavedNetwork(), Current, state);
+        var arrays = new List<(string, NetworkParameters)> { (CurrentPrefix, Current) };
+        if (Adam is not null)
+        {
+            arrays.Add((AdamMPrefix, Adam.M));
+            arrays.Add((AdamVPrefix, Adam.V));
+            state["adam_step"] = Adam.Step;
+        }
+        NetworkFile.Save(path, ToSavedNetwork(), arrays, state);
     }
 
     /// <summary>Reads a checkpoint; a file without the state to resume is a <see cref="NetworkFileException"/>.</summary>
     public static Checkpoint Load(string path)
     {
-        var saved = NetworkFile.Load(path, out var current, out var meta);
+        var saved = NetworkFile.Load(path, [CurrentPrefix, AdamMPrefix, AdamVPrefix], out var state, out var meta);
+        var current = state.GetValueOrDefault(CurrentPrefix);
         ulong[] Rng(string name) =>
             (meta["rng"]?[name] as JsonArray ?? throw new NetworkFileException(path, $"holds a trained network but no {name} generator state, so it cannot be resumed."))
             .Select(v => ulong.TryParse(v?.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var word) ? word
@@ -108,6 +120,8 @@ public sealed class Checkpoint
             GradientTrials = saved.Trials, ValidationTrials = (long?)meta["validation_trials"] ?? 0,
             ElapsedSeconds = saved.ElapsedSeconds, Finished = saved.Finished, Termination = saved.Termination,
             LibraryVersion = saved.LibraryVersion, Notes = new Dictionary<string, string>(saved.Notes),
+            Adam = state.TryGetValue(AdamMPrefix, out var m) && state.TryGetValue(AdamVPrefix, out var v)
+                ? new AdamState { M = m, V = v, Step = (long?)meta["adam_step"] ?? 0 } : null,
         };
         if (checkpoint.GradientRng.Length != 6 || checkpoint.ValidationRng.Length != 6) throw new NetworkFileException(path, "generator states must have 6 words.");
         return checkpoint;

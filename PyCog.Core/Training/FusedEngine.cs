@@ -27,10 +27,33 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     int _capacityRows;
 
     /// <summary>
-    /// Threads for the large products (results do not depend on it). One by default: on the
-    /// 2-core machines we measured, splitting these ~1 ms products cost more than it saved.
+    /// Threads (all cores by default). Trials are independent until the weight gradients, so each
+    /// thread runs whole trials through the forward and backward recurrences; the large products
+    /// split their output rows. Every number is computed by the same operations in the same order
+    /// whatever the thread count (trial chunks start at multiples of the kernel's four-row groups),
+    /// so results are bit-identical for any value.
     /// </summary>
-    public int Threads { get; set; } = 1;
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Rows of the matrix kernel's register group: trial chunks start at multiples of it.</summary>
+    const int TrialAlign = 4;
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(start, count) over [0, <paramref name="count"/>) in contiguous
+    /// parts whose starts are multiples of <paramref name="align"/>, one part per thread.
+    /// </summary>
+    void Split(int count, int align, Action<int, int> body)
+    {
+        int groups = (count + align - 1) / align;
+        int parts = Math.Min(Math.Max(1, Threads), groups);
+        if (parts <= 1) { body(0, count); return; }
+        int per = (groups + parts - 1) / parts * align;
+        Parallel.For(0, (count + per - 1) / per, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int start = part * per;
+            body(start, Math.Min(per, count - start));
+        });
+    }
 
     /// <summary>Creates the engine for a network and the objective of <paramref name="training"/>.</summary>
     public FusedEngine(ResolvedNetworkConfig network, TrainingConfig training)
@@ -52,8 +75,13 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// <inheritdoc/>
     public string Name => "fused";
 
-    /// <summary>Creates fused engines (the trainer's default).</summary>
-    public static EngineFactory Factory { get; } = new("fused", (network, training) => new FusedEngine(network, training));
+    /// <summary>Creates fused engines on every core (the trainer's default).</summary>
+    public static EngineFactory Factory { get; } = WithThreads(Environment.ProcessorCount);
+
+    /// <summary>Creates fused engines on <paramref name="threads"/> threads (the results do not depend on it).</summary>
+    public static EngineFactory WithThreads(int threads) =>
+        threads >= 1 ? new("fused", (network, training) => new FusedEngine(network, training) { Threads = threads })
+        : throw new ArgumentOutOfRangeException(nameof(threads), $"At least one thread, got {threads}.");
 
     static float[] Pinned(int length) => GC.AllocateArray<float>(Math.Max(length, 1), pinned: true);
     static float* P(float[] a) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));
@@ -121,28 +149,36 @@ public sealed unsafe class FusedEngine : ITrainingEngine
             Gemm.MultiplyParallel(rows, _nin, np, u, _nin, 1, P(_winT), np, drive, np, false, Threads);
         }
         else new Span<float>(drive, rows * np).Clear();
-        fixed (float* noise = batch.RecurrentNoise)
-            for (int s = 0; s < rows; s++)
-            {
-                var d = new Span<float>(drive + (long)s * np, _n);
-                TensorPrimitives.Add(d, new ReadOnlySpan<float>(_brec, 0, _n), d);
-                TensorPrimitives.Add(d, new ReadOnlySpan<float>(noise + (long)s * _n, _n), d);
-            }
-
-        // Recurrence: x_t = (1 - alpha) x_{t-1} + alpha (Wrec_ r_{t-1} + drive_t).
-        float* wrecT = P(_wrecT);
-        for (int t = 1; t <= time; t++)
+        var noiseArray = batch.RecurrentNoise;
+        Split(rows, 1, (s0, count) =>
         {
-            float* xt = x + (long)t * bsz * np, xp = xt - bsz * np, rp = r + (long)(t - 1) * bsz * np;
-            Gemm.Multiply(bsz, _n, np, rp, np, 1, wrecT, np, xt, np, true);
-            for (int b = 0; b < bsz; b++)
+            float* dr = P(_x) + bsz * np;
+            fixed (float* noise = noiseArray)
+                for (int s = s0; s < s0 + count; s++)
+                {
+                    var d = new Span<float>(dr + (long)s * np, _n);
+                    TensorPrimitives.Add(d, new ReadOnlySpan<float>(_brec, 0, _n), d);
+                    TensorPrimitives.Add(d, new ReadOnlySpan<float>(noise + (long)s * _n, _n), d);
+                }
+        });
+
+        // Recurrence: x_t = (1 - alpha) x_{t-1} + alpha (Wrec_ r_{t-1} + drive_t), whole trials per thread.
+        Split(bsz, TrialAlign, (b0, nb) =>
+        {
+            float* xs0 = P(_x), rs0 = P(_r), wrecT = P(_wrecT);
+            for (int t = 1; t <= time; t++)
             {
-                var xs = new Span<float>(xt + b * np, np);
-                TensorPrimitives.Multiply(xs, _alpha, xs);
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xp + b * np, np), _oneMinusAlpha, xs, xs);
+                float* xt = xs0 + ((long)t * bsz + b0) * np, xp = xt - bsz * np, rp = rs0 + ((long)(t - 1) * bsz + b0) * np;
+                Gemm.Multiply(nb, _n, np, rp, np, 1, wrecT, np, xt, np, true);
+                for (int b = 0; b < nb; b++)
+                {
+                    var xs = new Span<float>(xt + b * np, np);
+                    TensorPrimitives.Multiply(xs, _alpha, xs);
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xp + b * np, np), _oneMinusAlpha, xs, xs);
+                }
+                Activations.Hidden(f, new ReadOnlySpan<float>(xt, nb * np), new Span<float>(rs0 + ((long)t * bsz + b0) * np, nb * np));
             }
-            Activations.Hidden(f, new ReadOnlySpan<float>(xt, bsz * np), new Span<float>(r + (long)t * bsz * np, bsz * np));
-        }
+        });
 
         // Readout for every step at once.
         Gemm.MultiplyParallel(rows, _n, _noutp, r + bsz * np, np, 1, P(_woutT), _noutp, zpre, _noutp, false, Threads);
@@ -218,7 +254,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         // dLoss / dr_t for t = 1..T.
         Gemm.MultiplyParallel(rows, _nout, np, dz, _noutp, 1, P(_woutE), np, g, np, false, Threads);
         var hidden = _c.HiddenActivation;
-        Activations.HiddenDerivative(hidden, new ReadOnlySpan<float>(x + bsz * np, rows * np), new Span<float>(fp, rows * np));
+        Split(rows, 1, (s0, count) => Activations.HiddenDerivative(hidden,
+            new ReadOnlySpan<float>(P(_x) + ((long)bsz + s0) * np, count * np), new Span<float>(P(_fp) + (long)s0 * np, count * np)));
         var gx0 = new float[_n];
         BackwardThroughTime(time, bsz, g, d, a, gx0);
 
@@ -302,20 +339,26 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     void BackwardThroughTime(int time, int bsz, float* g, float* d, float* a, float[] gx0)
     {
         int np = _np, block = bsz * np;
-        float* wrecE = P(_wrecE), fp = P(_fp);
-        for (int t = time; t >= 1; t--)
+        float* wrecE = P(_wrecE);
+        nint gp = (nint)g, dp = (nint)d, ap = (nint)a;
+        // Whole trials per thread, backwards in time.
+        Split(bsz, TrialAlign, (b0, nb) =>
         {
-            long off = (long)(t - 1) * block;
-            float* gt = g + off, dt = d + off, at = a + off, ft = fp + off;
-            if (t < time) Gemm.Multiply(bsz, _n, np, at + block, np, 1, wrecE, np, gt, np, true);
-            for (int b = 0; b < bsz; b++)
+            float* fp = P(_fp), we = P(_wrecE);
+            for (int t = time; t >= 1; t--)
             {
-                var ds = new Span<float>(dt + b * np, np);
-                TensorPrimitives.Multiply(new ReadOnlySpan<float>(gt + b * np, np), new ReadOnlySpan<float>(ft + b * np, np), ds);
-                if (t < time) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(dt + block + b * np, np), _oneMinusAlpha, ds, ds);
-                TensorPrimitives.Multiply(ds, _alpha, new Span<float>(at + b * np, np));
+                long off = (long)(t - 1) * block + (long)b0 * np;
+                float* gt = (float*)gp + off, dt = (float*)dp + off, at = (float*)ap + off, ft = fp + off;
+                if (t < time) Gemm.Multiply(nb, _n, np, at + block, np, 1, we, np, gt, np, true);
+                for (int b = 0; b < nb; b++)
+                {
+                    var ds = new Span<float>(dt + b * np, np);
+                    TensorPrimitives.Multiply(new ReadOnlySpan<float>(gt + b * np, np), new ReadOnlySpan<float>(ft + b * np, np), ds);
+                    if (t < time) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(dt + block + b * np, np), _oneMinusAlpha, ds, ds);
+                    TensorPrimitives.Multiply(ds, _alpha, new Span<float>(at + b * np, np));
+                }
             }
-        }
+        });
         // x0: dLoss/dx_0 = f'(x_0) (Wrec_^T a_1) + (1 - alpha) d_1, summed over trials.
         var g0 = GC.AllocateUninitializedArray<float>(block);
         var f0 = new float[block];
@@ -342,30 +385,39 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         Gemm.MultiplyParallel(rows, _n, np, a, np, 1, P(_wrecE), np, q, np, false, Threads);
         var num = new double[rows];
         var den = new double[rows];
-        for (int s = 0; s < rows; s++)
+        Split(rows, 1, (s0, count) =>
         {
-            float* qs = q + (long)s * np, ds = d + (long)s * np, fs = fp + (long)s * np;
-            var nv = new Span<float>(qs, _n);
-            TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(fs, _n), nv);
-            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(ds, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
-            num[s] = SumSquares(nv);
-            den[s] = SumSquares(new ReadOnlySpan<float>(ds, _n));
-        }
+            float* qq = P(_g), dd = P(_d), ff = P(_fp);
+            for (int s = s0; s < s0 + count; s++)
+            {
+                float* qs = qq + (long)s * np, ds = dd + (long)s * np, fs = ff + (long)s * np;
+                var nv = new Span<float>(qs, _n);
+                TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(fs, _n), nv);
+                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(ds, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
+                num[s] = SumSquares(nv);
+                den[s] = SumSquares(new ReadOnlySpan<float>(ds, _n));
+            }
+        });
         int valid = 0;
         double sum = 0;
         for (int s = 0; s < rows; s++)
             if (den[s] >= _t.Bound && den[s] > 0) { valid++; double v = num[s] / den[s] - 1; sum += v * v; }
         double omega = valid > 0 ? sum / valid : 0;
         float lam = (float)_t.LambdaOmega;
-        for (int s = 0; s < rows; s++)
+        nint rep = (nint)re;
+        Split(rows, 1, (s0, count) =>
         {
-            var dst = new Span<float>(re + (long)s * np, np);
-            new ReadOnlySpan<float>(r + (long)s * np, np).CopyTo(dst);
-            if (valid == 0 || lam == 0 || !(den[s] >= _t.Bound && den[s] > 0)) continue;
-            float coef = (float)(2 * (num[s] / den[s] - 1) / (den[s] * valid)) * 2 * lam;
-            float* qs = q + (long)s * np, fs = fp + (long)s * np;
-            for (int j = 0; j < _n; j++) dst[j] += coef * qs[j] * fs[j];
-        }
+            float* qq = P(_g), ff = P(_fp), rr = P(_r);
+            for (int s = s0; s < s0 + count; s++)
+            {
+                var dst = new Span<float>((float*)rep + (long)s * np, np);
+                new ReadOnlySpan<float>(rr + (long)s * np, np).CopyTo(dst);
+                if (valid == 0 || lam == 0 || !(den[s] >= _t.Bound && den[s] > 0)) continue;
+                float coef = (float)(2 * (num[s] / den[s] - 1) / (den[s] * valid)) * 2 * lam;
+                float* qs = qq + (long)s * np, fs = ff + (long)s * np;
+                for (int j = 0; j < _n; j++) dst[j] += coef * qs[j] * fs[j];
+            }
+        });
         return (omega, valid / (double)rows);
     }
 

@@ -21,7 +21,7 @@ public sealed record TrainingResult(
 }
 
 /// <summary>
-/// Plain SGD with pycog's schedule: validation every <c>checkfreq</c> steps (cost, RMSE, task
+/// pycog's training schedule (plain SGD by default, Adam as an option, see <see cref="Optimizer"/>): validation every <c>checkfreq</c> steps (cost, RMSE, task
 /// performance, best parameters kept, checkpoint written atomically), global-norm gradient
 /// clipping, the NaN/inf safeguard, and termination by min_error, the task's criterion,
 /// patience or max_iter. The engine only differentiates; this class owns the parameters.
@@ -119,6 +119,7 @@ public sealed class Trainer
         double elapsedBefore = run.ElapsedSeconds;
         double? lastOmega = null, lastNorm = null;
         var current = run.Current;
+        if (c.Optimizer == OptimizerKind.Adam) run.Adam ??= AdamState.For(current);
 
         void Store()
         {
@@ -171,7 +172,7 @@ public sealed class Trainer
             if (cancellation.IsCancellationRequested) return Finish(Termination.Cancelled);
 
             var gradient = engine.ComputeGradient(current, gradientData.Next());
-            lastNorm = Update(current, gradient.Gradient, c);
+            lastNorm = Optimizer.Step(current, gradient.Gradient, c, run.Adam);
             lastOmega = gradient.Omega;
             stepsTaken++;
             if (!current.AllFinite()) { run.Iteration = iter + 1; return Finish(Termination.Diverged); }
@@ -205,28 +206,5 @@ public sealed class Trainer
         var last = run.History.LastOrDefault();
         return new TrainingResult(reason, reason is Termination.MinError or Termination.Criterion, run.Iteration - 1, run.GradientTrials,
             run.ElapsedSeconds, last?.Performance, last?.Rmse ?? double.NaN, run.ToSavedNetwork());
-    }
-
-    /// <summary>
-    /// One SGD step in place: global-norm clipping to max_gradient_norm, then pycog's safeguard
-    /// (a NaN, infinite, negative or &gt; 1e10 norm replaces the Wrec gradient by 0.02 Wrec and
-    /// every other by 0). Returns the gradient norm before clipping.
-    /// </summary>
-    public static double Update(NetworkParameters p, NetworkParameters g, TrainingConfig c)
-    {
-        double sq = 0;
-        foreach (var (_, values) in g.Arrays())
-            foreach (var v in values) sq += (double)v * v;
-        double norm = Math.Sqrt(sq);
-        float lr = (float)c.LearningRate;
-        if (double.IsNaN(norm) || double.IsInfinity(norm) || norm < 0 || norm > 1e10)
-        {
-            for (int k = 0; k < p.Wrec.Data.Length; k++) p.Wrec.Data[k] -= lr * 0.02f * p.Wrec.Data[k];
-            return norm;
-        }
-        float scale = norm > c.MaxGradientNorm ? (float)(c.MaxGradientNorm / norm) : 1f;
-        foreach (var ((_, w), (_, dw)) in p.Arrays().Zip(g.Arrays()))
-            for (int k = 0; k < w.Length; k++) w[k] -= lr * scale * dw[k];
-        return norm;
     }
 }

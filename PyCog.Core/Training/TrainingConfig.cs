@@ -33,8 +33,16 @@ public sealed record TrainingConfig
     public double Bound { get; init; } = 1e-20;
 
     // ---- optimisation ----
-    /// <summary>Learning rate.</summary>
-    public double LearningRate { get; init; } = 0.01;
+    /// <summary>The optimiser: pycog's plain SGD (default) or Adam.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+    /// <summary>Learning rate; null: 0.01 for SGD (pycog's), 0.001 for Adam (Kingma and Ba's).</summary>
+    public double? LearningRate { get; init; }
+    /// <summary>Adam's decay rate of the first-moment estimate.</summary>
+    public double AdamBeta1 { get; init; } = 0.9;
+    /// <summary>Adam's decay rate of the second-moment estimate.</summary>
+    public double AdamBeta2 { get; init; } = 0.999;
+    /// <summary>Adam's epsilon, added to the root of the second moment.</summary>
+    public double AdamEpsilon { get; init; } = 1e-8;
     /// <summary>Global gradient norm above which gradients are rescaled.</summary>
     public double MaxGradientNorm { get; init; } = 1;
     /// <summary>Trials per gradient minibatch (forced to 1 in continuous mode).</summary>
@@ -57,6 +65,9 @@ public sealed record TrainingConfig
     public long GradientSeed { get; init; } = 11;
     /// <summary>Seed of the validation dataset.</summary>
     public long ValidationSeed { get; init; } = 22;
+
+    /// <summary>Learning rate in force (learning_rate, or the optimiser's default).</summary>
+    public double EffectiveLearningRate => LearningRate ?? (Optimizer == OptimizerKind.Adam ? 1e-3 : 0.01);
 
     /// <summary>Validation frequency in force (checkfreq, or its default).</summary>
     public int CheckFrequency => CheckFreq ?? Math.Max(1, 10_000 / NGradient);
@@ -91,7 +102,10 @@ public sealed record TrainingConfig
                      ("lambda1_out", Lambda1Out), ("lambda2_in", Lambda2In), ("lambda2_rec", Lambda2Rec), ("lambda2_out", Lambda2Out),
                      ("lambda2_r", Lambda2R), ("min_error", MinError) })
             ConfigurationException.Require(v >= 0 && double.IsFinite(v), name, $"must be finite and non-negative, got {v}.");
-        ConfigurationException.Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", $"must be positive and finite, got {LearningRate}.");
+        ConfigurationException.Require(EffectiveLearningRate > 0 && double.IsFinite(EffectiveLearningRate), "learning_rate", $"must be positive and finite, got {LearningRate}.");
+        ConfigurationException.Require(AdamBeta1 >= 0 && AdamBeta1 < 1, "adam_beta1", $"must be in [0, 1), got {AdamBeta1}.");
+        ConfigurationException.Require(AdamBeta2 >= 0 && AdamBeta2 < 1, "adam_beta2", $"must be in [0, 1), got {AdamBeta2}.");
+        ConfigurationException.Require(AdamEpsilon > 0 && double.IsFinite(AdamEpsilon), "adam_epsilon", $"must be positive and finite, got {AdamEpsilon}.");
         ConfigurationException.Require(MaxGradientNorm > 0 && double.IsFinite(MaxGradientNorm), "max_gradient_norm", $"must be positive and finite, got {MaxGradientNorm}.");
         ConfigurationException.Require(Bound >= 0 && double.IsFinite(Bound), "bound", $"must be finite and non-negative, got {Bound}.");
         ConfigurationException.Require(NGradient > 0, "n_gradient", $"must be positive, got {NGradient}.");
@@ -115,7 +129,11 @@ public sealed record TrainingConfig
         .Add("lambda2_out", c => Text.Of(c.Lambda2Out), (c, v) => c with { Lambda2Out = Text.Double("lambda2_out", v) })
         .Add("lambda2_r", c => Text.Of(c.Lambda2R), (c, v) => c with { Lambda2R = Text.Double("lambda2_r", v) })
         .Add("bound", c => Text.Of(c.Bound), (c, v) => c with { Bound = Text.Double("bound", v) })
-        .Add("learning_rate", c => Text.Of(c.LearningRate), (c, v) => c with { LearningRate = Text.Double("learning_rate", v) })
+        .Add("optimizer", c => Text.Snake(c.Optimizer), (c, v) => c with { Optimizer = Text.Enum<OptimizerKind>("optimizer", v) })
+        .Add("learning_rate", c => Text.Of(c.EffectiveLearningRate), (c, v) => c with { LearningRate = Text.Double("learning_rate", v) })
+        .Add("adam_beta1", c => Text.Of(c.AdamBeta1), (c, v) => c with { AdamBeta1 = Text.Double("adam_beta1", v) })
+        .Add("adam_beta2", c => Text.Of(c.AdamBeta2), (c, v) => c with { AdamBeta2 = Text.Double("adam_beta2", v) })
+        .Add("adam_epsilon", c => Text.Of(c.AdamEpsilon), (c, v) => c with { AdamEpsilon = Text.Double("adam_epsilon", v) })
         .Add("max_gradient_norm", c => Text.Of(c.MaxGradientNorm), (c, v) => c with { MaxGradientNorm = Text.Double("max_gradient_norm", v) })
         .Add("n_gradient", c => Text.Of(c.NGradient), (c, v) => c with { NGradient = Text.Int("n_gradient", v) })
         .Add("n_validation", c => Text.Of(c.NValidation), (c, v) => c with { NValidation = Text.Int("n_validation", v) })
