@@ -8,7 +8,7 @@
 2. Bad input: a table of commands that must fail with a non-zero exit code, one line on stderr
    naming the problem, and no stack trace.
 """
-import glob, json, os, random, signal, subprocess, sys, tempfile, time, zipfile
+import glob, json, os, random, shutil, signal, subprocess, sys, tempfile, time, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DLL = os.path.join(ROOT, "PyCog.Cli", "bin", "Release", "net10.0", "pycog.dll")
@@ -106,6 +106,20 @@ with open(DATA, "rb") as f, open(truncated, "wb") as g:
     g.write(f.read()[:3000])
 t = os.path.join(TMP, "t.npz")
 D = DATA
+sweeps = {}
+for name, body in {
+    "unknown-task": {"tasks": ["no_such_task"]},
+    "unknown-parameter": {"tasks": ["rdm_fixed"], "grid": {"var_recc": [0.01]}},
+    "bad-value": {"tasks": ["rdm_fixed"], "set": {"rho0": 1e300}},
+    "zero-runs": {"tasks": ["rdm_fixed"], "grid": {"var_rec": []}},
+    "same-file": {"tasks": ["rdm_fixed"], "seeds": [1, 2], "file": "{task}"},
+    "ok": {"tasks": ["rdm_fixed"], "out": "ok-out", "set": {"max_iter": 5}},
+}.items():
+    sweeps[name] = os.path.join(TMP, f"sweep-{name}.json")
+    json.dump(body, open(sweeps[name], "w"))
+with open(os.path.join(TMP, "sweep-broken.json"), "w") as f:
+    f.write('{"tasks": ["rdm_fixed"],')
+sweeps["broken"] = os.path.join(TMP, "sweep-broken.json")
 BAD = [
     # (arguments, expected exit code, text the one line must contain)
     (["frobnicate"], 2, "Unknown command"),
@@ -160,6 +174,16 @@ BAD = [
     (["info", truncated], 1, "corrupt or truncated"),
     (["info", no_ei], 1, "'ei' is missing"),
     (["bench", "--only", "everything"], 2, "--only"),
+    (["sweep", "plan", sweeps["unknown-task"]], 2, "unknown task 'no_such_task'"),
+    (["sweep", "plan", sweeps["unknown-parameter"]], 2, "var_recc"),
+    (["sweep", "plan", sweeps["bad-value"]], 2, "rho0"),
+    (["sweep", "plan", sweeps["zero-runs"]], 2, "zero runs"),
+    (["sweep", "plan", sweeps["same-file"]], 2, "would write the same file"),
+    (["sweep", "plan", sweeps["broken"]], 2, "not valid JSON"),
+    (["sweep", "plan", os.path.join(TMP, "no-such-sweep.json")], 2, "no such file"),
+    (["sweep", "run", sweeps["ok"]], 2, "--local or --slurm"),
+    (["sweep", "fly", sweeps["ok"]], 2, "Unknown sweep verb"),
+    (["sweep", "run", sweeps["ok"], "--local", "--jobs", "0"], 2, "--jobs"),
 ]
 for args, code, text in BAD:
     r = pycog(*args, timeout=300)
@@ -171,6 +195,11 @@ for args, code, text in BAD:
     if text not in r.stderr: problems.append(f"no '{text}'")
     if "   at " in r.stderr + r.stdout or "Unhandled" in r.stderr: problems.append("stack trace")
     check(label, not problems, "; ".join(problems) + " | " + r.stderr.strip()[:300])
+
+# --slurm without sbatch on PATH is one clear line.
+env = dict(os.environ, PATH="/nonexistent")
+r = subprocess.run([shutil.which("dotnet"), DLL, "sweep", "run", sweeps["ok"], "--slurm"], capture_output=True, text=True, env=env)
+check("sweep run --slurm without sbatch names the problem", r.returncode == 2 and "needs sbatch" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr[-300:])
 
 # What used to crash and now works.
 r = pycog("train", "rdm_fixed", "--out", os.path.join(TMP, "huge-checkfreq.npz"), "--set", "checkfreq=2000000000", "--set", "max_iter=3", "--set", "n_validation=11")

@@ -16,6 +16,8 @@ commands:
                                  print one generated trial as JSON
   trials <FILE> --out OUT.npz [--n N] [--dt D] [--every K] [--seed S] [--set key=value ...] [--save-rates]
                                  run N test trials per condition with the fast integrator and save them
+  sweep plan|run|status|collect <FILE> [--local [--jobs K]] [--slurm [--partition P] [--time T] [--cpus C] [--dry-run]]
+                                 many runs from one sweep file, here on every core or as a Slurm job array
   bench [--json FILE] [--steps N] [--threads N] [--only training|integrator]  time one training step of each engine, and the integrator, side by side
 """;
 
@@ -32,7 +34,8 @@ try
     var rest = args.Skip(1);
     return args[0] switch
     {
-        "train" => TrainCommand.Run(new Arguments(rest, new HashSet<string> { "--seed", "--engine", "--out", "--summary", "--set", "--threads" }, new HashSet<string>())),
+        "train" => TrainCommand.Run(new Arguments(rest, TrainCommand.Valued, new HashSet<string>())),
+        "sweep" => SweepCommand.Run(new Arguments(rest, SweepCommand.Valued, SweepCommand.Flags)),
         "info" => InfoCommand.Run(new Arguments(rest, new HashSet<string>(), new HashSet<string>())),
         "tasks" => TasksCommand.Run(),
         "trial" => TrialCommand.Run(new Arguments(rest, new HashSet<string> { "--name", "--dt", "--seed", "--index", "--set" }, new HashSet<string>())),
@@ -54,6 +57,11 @@ catch (UnknownTaskException e)
 catch (ConfigurationException e)
 {
     Console.Error.WriteLine($"pycog: invalid parameter {e.Message}");
+    return 2;
+}
+catch (PyCog.Sweeps.SweepException e)
+{
+    Console.Error.WriteLine($"pycog: {e.Message}");
     return 2;
 }
 catch (NetworkFileException e)

@@ -13,6 +13,8 @@ namespace PyCog.Cli;
 /// <summary><c>pycog train</c>: trains a task with a live progress display and optional JSON summary.</summary>
 static class TrainCommand
 {
+    public static readonly HashSet<string> Valued = ["--seed", "--engine", "--out", "--summary", "--set", "--threads"];
+
     public static int Run(Arguments a)
     {
         if (a.Positional.Count != 1) throw new UsageException("train needs exactly one task name.");

@@ -155,6 +155,33 @@ public static class Charts
         return chart;
     }
 
+    /// <summary>
+    /// Trials each run of a sweep needed, one marker per run grouped by task on a log axis, with
+    /// the task's median as a bar (paper Fig. 9's spread across seeds); runs that did not reach
+    /// their criterion are left out and counted in the title.
+    /// </summary>
+    public static PlotlyChart TrialsToCriterion(IEnumerable<PyCog.Sweeps.SweepResult> results, string title = "Trials to criterion")
+    {
+        var all = results.ToList();
+        var reached = all.Where(r => r.Reached && r.Trials is not null).ToList();
+        var tasks = reached.Select(r => r.Run.Task).Distinct().ToList();
+        var median = new Bar
+        {
+            x = tasks.ToArray(), name = "median", opacity = 0.35,
+            y = tasks.Select(t => { var v = reached.Where(r => r.Run.Task == t).Select(r => (double)r.Trials!.Value).Order().ToList(); return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2; }).ToArray(),
+        };
+        var runs = new Scatter
+        {
+            x = reached.Select(r => r.Run.Task).ToArray(), y = reached.Select(r => (double)r.Trials!.Value).ToArray(), mode = "markers", name = "runs",
+            text = reached.Select(r => $"seed {r.Run.Seed}").ToArray(),
+        };
+        int missing = all.Count - reached.Count;
+        string full = missing == 0 ? title : $"{title} ({missing} of {all.Count} runs not reached)";
+        var chart = Finish(Chart.Plot(new Trace[] { median, runs }), full, "task", "trials (log scale)", 800, 450);
+        chart.WithLayout(new Layout.Layout { title = full, yaxis = new Yaxis { type = "log", title = "trials (log scale)" }, xaxis = new Xaxis { title = "task" }, width = 800, height = 450 });
+        return chart;
+    }
+
     /// <summary>Variance explained by each principal component.</summary>
     public static PlotlyChart ExplainedVariance(PcaResult pca, int k = 10) =>
         Finish(Chart.Plot(new Bar { x = Enumerable.Range(1, Math.Min(k, pca.ExplainedVariance.Length)).ToArray(), y = pca.ExplainedVariance.Take(k).ToArray() }),

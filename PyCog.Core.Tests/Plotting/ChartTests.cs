@@ -84,6 +84,18 @@ public class ChartTests
     }
 
     [Fact]
+    public void TrialsToCriterionShowsEveryReachedRunOnALogAxis()
+    {
+        string root = PyCog.IO.RepositoryFolder.Root()!;
+        var results = PyCog.Sweeps.SweepResults.Collect(Path.Combine(root, "sweeps", "paper-seeds.json"));
+        var html = Charts.TrialsToCriterion(results).GetInlineHtml();
+        Assert.Contains("\"type\":\"log\"", html);
+        Assert.Contains("seed 102", html);
+        Assert.Equal(24, results.Count(r => r.Reached));
+        Assert.Contains("Trials to criterion\"", html);   // nothing left out
+    }
+
+    [Fact]
     public void LogTrainingCurvesDropTheValidationAtZeroTrials()
     {
         var p = new NetworkParameters(new Matrix(2, 1), new Matrix(2, 2), new Matrix(1, 2), new float[2], new float[1], new float[2]);
