@@ -113,6 +113,7 @@ public sealed class Trainer
         { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.GradientTrials };
         var validationData = new Dataset(_task, run.Network, TrialKind.Validation, c.NValidation, c.ValidationSeed)
         { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials };
+        using var minibatches = new Prefetcher(gradientData);
         int checkFreq = c.CheckFrequency;
         long patience = c.PatienceSteps;
         var clock = Stopwatch.StartNew();
@@ -124,9 +125,9 @@ public sealed class Trainer
         void Store()
         {
             run.Current = current;
-            run.GradientRng = gradientData.Rng.GetState();
+            run.GradientRng = minibatches.State;
             run.ValidationRng = validationData.Rng.GetState();
-            run.GradientTrials = gradientData.TrialsSeen;
+            run.GradientTrials = minibatches.TrialsSeen;
             run.ValidationTrials = validationData.TrialsSeen;
             run.ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds;
             if (CheckpointPath is not null) run.Save(CheckpointPath);
@@ -151,8 +152,8 @@ public sealed class Trainer
                 var eval = engine.EvaluateInChunks(current, batch);
                 if (!double.IsFinite(eval.Cost)) return Finish(Termination.Diverged);
                 double? perf = _task.Performance(batch.TrialList, eval.Outputs);
-                run.History.Add(new ValidationRecord(gradientData.TrialsSeen, eval.Cost, eval.Rmse, perf));
-                if (lastOmega is double om) run.OmegaHistory.Add((gradientData.TrialsSeen, c.LambdaOmega * om));
+                run.History.Add(new ValidationRecord(minibatches.TrialsSeen, eval.Cost, eval.Rmse, perf));
+                if (lastOmega is double om) run.OmegaHistory.Add((minibatches.TrialsSeen, c.LambdaOmega * om));
                 bool newBest = eval.Cost < run.BestValidation.Cost;
                 if (newBest)
                 {
@@ -162,7 +163,7 @@ public sealed class Trainer
                 run.ValidatedAt = iter;
                 Store();
                 double rho = run.Network.N <= 300 ? EffectiveWeights.Compute(run.Network, current).Wrec.SpectralRadius() : double.NaN;
-                Progress?.Report(new TrainingProgress(iter, gradientData.TrialsSeen, eval.Cost, eval.Rmse, perf, run.BestValidation.Cost, run.BestValidation.Iteration,
+                Progress?.Report(new TrainingProgress(iter, minibatches.TrialsSeen, eval.Cost, eval.Rmse, perf, run.BestValidation.Cost, run.BestValidation.Iteration,
                     newBest, lastOmega, lastNorm, rho, TimeSpan.FromSeconds(run.ElapsedSeconds)));
                 if (eval.Rmse <= c.MinError) return Finish(Termination.MinError);
                 var perfHistory = run.History.Where(h => h.Performance is not null).Select(h => h.Performance!.Value).ToList();
@@ -171,7 +172,7 @@ public sealed class Trainer
             if (iter - run.BestValidation.Iteration > patience) return Finish(Termination.Patience);
             if (cancellation.IsCancellationRequested) return Finish(Termination.Cancelled);
 
-            var gradient = engine.ComputeGradient(current, gradientData.Next());
+            var gradient = engine.ComputeGradient(current, minibatches.Next());
             lastNorm = Optimizer.Step(current, gradient.Gradient, c, run.Adam);
             lastOmega = gradient.Omega;
             stepsTaken++;

@@ -1,0 +1,52 @@
+namespace PyCog.Training;
+
+/// <summary>
+/// Draws the next gradient minibatch on another thread while the engine works on the current
+/// one (generating trials and noise from one generator is sequential work that would otherwise
+/// leave the cores idle). The minibatches and their order are the dataset's own, so results do
+/// not change; <see cref="State"/> and <see cref="TrialsSeen"/> describe the dataset as of the
+/// last minibatch handed out, which is what a checkpoint must save: a resumed run draws the
+/// prefetched minibatch again.
+/// </summary>
+public sealed class Prefetcher : IDisposable
+{
+    readonly Dataset _data;
+    Task<(Batch Batch, ulong[] State, long Trials)>? _next;
+
+    /// <summary>Starts prefetching from <paramref name="data"/> as it stands.</summary>
+    public Prefetcher(Dataset data)
+    {
+        _data = data;
+        State = data.Rng.GetState();
+        TrialsSeen = data.TrialsSeen;
+    }
+
+    /// <summary>The dataset's generator state after the last minibatch handed out.</summary>
+    public ulong[] State { get; private set; }
+    /// <summary>Trials drawn up to the last minibatch handed out.</summary>
+    public long TrialsSeen { get; private set; }
+
+    (Batch, ulong[], long) Draw()
+    {
+        var batch = _data.Next();
+        return (batch, _data.Rng.GetState(), _data.TrialsSeen);
+    }
+
+    /// <summary>The next minibatch; starts drawing the one after it.</summary>
+    public Batch Next()
+    {
+        // GetResult rethrows a task's own exception (a TaskException naming the trial), not an AggregateException.
+        var (batch, state, trials) = _next is null ? Draw() : _next.GetAwaiter().GetResult();
+        State = state;
+        TrialsSeen = trials;
+        _next = Task.Run(Draw);
+        return batch;
+    }
+
+    /// <summary>Waits for a minibatch still being drawn (its errors no longer matter).</summary>
+    public void Dispose()
+    {
+        try { _next?.Wait(); }
+        catch (AggregateException) { }
+    }
+}
