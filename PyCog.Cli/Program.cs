@@ -18,6 +18,8 @@ commands:
                                  run N test trials per condition with the fast integrator and save them
   sweep plan|run|status|collect <FILE> [--local [--jobs K]] [--slurm [--partition P] [--time T] [--cpus C] [--dry-run]]
                                  many runs from one sweep file, here on every core or as a Slurm job array
+  fixedpoints <FILE> [--set input=v1,v2,...] [--out POINTS.json] [--trials N] [--every K]
+                                 fixed and slow points under a constant input, with Jacobian eigenvalues and stability
   bench [--json FILE] [--steps N] [--threads N] [--only training|integrator]  time one training step of each engine, and the integrator, side by side
 """;
 
@@ -36,6 +38,7 @@ try
     {
         "train" => TrainCommand.Run(new Arguments(rest, TrainCommand.Valued, new HashSet<string>())),
         "sweep" => SweepCommand.Run(new Arguments(rest, SweepCommand.Valued, SweepCommand.Flags)),
+        "fixedpoints" => FixedPointsCommand.Run(new Arguments(rest, FixedPointsCommand.Valued, new HashSet<string>())),
         "info" => InfoCommand.Run(new Arguments(rest, new HashSet<string>(), new HashSet<string>())),
         "tasks" => TasksCommand.Run(),
         "trial" => TrialCommand.Run(new Arguments(rest, new HashSet<string> { "--name", "--dt", "--seed", "--index", "--set" }, new HashSet<string>())),

@@ -1,0 +1,153 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+using PyCog.Network;
+using PyCog.Simulation;
+
+namespace PyCog.Analysis;
+
+/// <summary>How a fixed point behaves under small perturbations.</summary>
+public enum Stability
+{
+    /// <summary>Every Jacobian eigenvalue has a negative real part: perturbations decay.</summary>
+    Stable,
+    /// <summary>Eigenvalues of both signs: attracting along some directions, repelling along others.</summary>
+    Saddle,
+    /// <summary>Every eigenvalue has a positive real part.</summary>
+    Unstable,
+    /// <summary>An eigenvalue's real part is (numerically) zero: a line or plane of near-fixed points (a line attractor).</summary>
+    Marginal,
+}
+
+/// <summary>A fixed or slow point of the network under a constant input.</summary>
+/// <param name="X">The state (N values).</param>
+/// <param name="Q">q(x) = 1/2 |dx/dt|^2 at the point, (1/ms)^2 times state units squared.</param>
+/// <param name="Eigenvalues">Eigenvalues of the Jacobian of dx/dt at the point, 1/ms, largest real part first.</param>
+/// <param name="Stability">Classification by the eigenvalues' real parts.</param>
+/// <param name="IsFixed">True when q is below the fixed-point tolerance (else a slow point).</param>
+public sealed record FixedPoint(double[] X, double Q, System.Numerics.Complex[] Eigenvalues, Stability Stability, bool IsFixed)
+{
+    /// <summary>The rates r = f(x) at the point.</summary>
+    public double[] Rates(HiddenActivation f)
+    {
+        var x = X.Select(v => (float)v).ToArray();
+        var r = new float[x.Length];
+        Activations.Hidden(f, x, r);
+        return r.Select(v => (double)v).ToArray();
+    }
+}
+
+/// <summary>Options of <see cref="FixedPoints.Find"/>.</summary>
+public sealed record FixedPointOptions
+{
+    /// <summary>Points with q below this are fixed points.</summary>
+    public double FixedTolerance { get; init; } = 1e-10;
+    /// <summary>Points with q below this (and above <see cref="FixedTolerance"/>) are kept as slow points.</summary>
+    public double SlowTolerance { get; init; } = 1e-6;
+    /// <summary>Two points closer than this (Euclidean, state units) are one.</summary>
+    public double DuplicateDistance { get; init; } = 1e-3;
+    /// <summary>Real parts within this of zero (1/ms) are marginal.</summary>
+    public double MarginalTolerance { get; init; } = 1e-6;
+    /// <summary>Iterations of BFGS per start.</summary>
+    public int MaxIterations { get; init; } = 2000;
+}
+
+/// <summary>
+/// Fixed and slow points of a trained network under a constant input (Sussillo and Barak 2013):
+/// minimise q(x) = 1/2 |F(x)|^2 with F(x) = dx/dt = (-x + Wrec_ f(x) + Win_ u + brec) / tau,
+/// with MathNet.Numerics' BFGS and the exact gradient J^T F, from many starting states (for example
+/// states visited on test trials); remove duplicates; classify each point by the eigenvalues of
+/// the Jacobian J = (-I + Wrec_ diag f'(x)) / tau. Inputs go through the network's input
+/// transform without noise: u = [input + baseline]+.
+/// </summary>
+public static class FixedPoints
+{
+    /// <summary>dx/dt at <paramref name="x"/> under the transformed input, and the Jacobian there.</summary>
+    public static (Vector<double> F, Matrix<double> J) Dynamics(TrainedNetwork net, double[] input, Vector<double> x)
+    {
+        var c = net.Config;
+        int n = c.N;
+        var xf = x.Select(v => (float)v).ToArray();
+        var r = new float[n];
+        var fp = new float[n];
+        Activations.Hidden(c.HiddenActivation, xf, r);
+        Activations.HiddenDerivative(c.HiddenActivation, xf, fp);
+        var dyn = net.Network.Dynamics();
+        var f = Vector<double>.Build.Dense(n);
+        var j = Matrix<double>.Build.Dense(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            double drive = net.Brec[i];
+            for (int k = 0; k < c.Nin; k++) drive += net.Win![i, k] * (double)dyn.Input((float)input[k], 0);
+            for (int k = 0; k < n; k++) { drive += net.Wrec[i, k] * (double)r[k]; j[i, k] = net.Wrec[i, k] * (double)fp[k] / c.TauOf(i); }
+            f[i] = (-x[i] + drive) / c.TauOf(i);
+            j[i, i] -= 1 / c.TauOf(i);
+        }
+        return (f, j);
+    }
+
+    /// <summary>
+    /// Fixed and slow points reached from <paramref name="starts"/> (states, N values each) under
+    /// constant <paramref name="input"/> (Nin values), duplicates removed, slowest first.
+    /// </summary>
+    public static IReadOnlyList<FixedPoint> Find(TrainedNetwork net, double[] input, IEnumerable<double[]> starts, FixedPointOptions? options = null)
+    {
+        var o = options ?? new FixedPointOptions();
+        int n = net.Config.N;
+        if (input.Length != net.Config.Nin) throw new ArgumentException($"The input has {input.Length} values, the network Nin = {net.Config.Nin}.", nameof(input));
+        var objective = ObjectiveFunction.Gradient(x =>
+        {
+            var (f, j) = Dynamics(net, input, x);
+            return (0.5 * f.DotProduct(f), j.TransposeThisAndMultiply(f));
+        });
+        var found = new List<FixedPoint>();
+        foreach (var start in starts)
+        {
+            if (start.Length != n) throw new ArgumentException($"A starting state has {start.Length} values, the network N = {n}.", nameof(starts));
+            Vector<double> x;
+            try
+            {
+                var result = new BfgsMinimizer(1e-12, 1e-12, 1e-14, o.MaxIterations).FindMinimum(objective, Vector<double>.Build.DenseOfArray(start));
+                x = result.MinimizingPoint;
+            }
+            catch (Exception e) when (e is MaximumIterationsException or MathNet.Numerics.NonConvergenceException or EvaluationException or ArgumentException)
+            {
+                continue; // this start did not settle: no point from it
+            }
+            var (fx, jx) = Dynamics(net, input, x);
+            double q = 0.5 * fx.DotProduct(fx);
+            if (!(q <= o.SlowTolerance)) continue;
+            if (found.Any(p => Distance(p.X, x) < o.DuplicateDistance)) continue;
+            var eigen = jx.Evd().EigenValues.OrderByDescending(z => z.Real).ToArray();
+            found.Add(new FixedPoint(x.ToArray(), q, eigen, Classify(eigen, o.MarginalTolerance), q <= o.FixedTolerance));
+        }
+        return found.OrderBy(p => p.Q).ToList();
+    }
+
+    /// <summary>Stable, saddle, unstable or marginal, from the eigenvalues' real parts.</summary>
+    public static Stability Classify(IReadOnlyList<System.Numerics.Complex> eigenvalues, double marginal = 1e-6)
+    {
+        bool positive = eigenvalues.Any(z => z.Real > marginal), negative = eigenvalues.Any(z => z.Real < -marginal);
+        if (eigenvalues.Any(z => Math.Abs(z.Real) <= marginal)) return Stability.Marginal;
+        return positive && negative ? Stability.Saddle : positive ? Stability.Unstable : Stability.Stable;
+    }
+
+    /// <summary>
+    /// Starting states from simulated trials: every <paramref name="every"/>-th recorded state of
+    /// each trial (the rates, which equal the state where a rectified unit is active), plus a small
+    /// Gaussian jitter from <paramref name="seed"/> so that starts on one trajectory differ.
+    /// </summary>
+    public static IEnumerable<double[]> StartsFrom(IEnumerable<SimulatedTrial> trials, int every = 20, double jitter = 0.01, long seed = 1)
+    {
+        var rng = new Numerics.Rng(seed);
+        foreach (var t in trials)
+            for (int k = 0; k < t.Count; k += every)
+                yield return Enumerable.Range(0, t.N).Select(i => t.Rate(i, k) + jitter * rng.NextGaussian()).ToArray();
+    }
+
+    static double Distance(double[] a, Vector<double> b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+        return Math.Sqrt(s);
+    }
+}
