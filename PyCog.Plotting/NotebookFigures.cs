@@ -4,7 +4,7 @@ namespace PyCog.Plotting;
 
 /// <summary>
 /// Figures of one notebook: each chart is shown inline (the caller passes the returned HTML to the
-/// kernel's <c>display(HTML(...))</c>) and written as <c>artifacts/notebooks/&lt;notebook&gt;/&lt;name&gt;.png</c>
+/// kernel's <c>display(HTML(...))</c>) and written as <c>artifacts/notebooks/&lt;notebook&gt;/&lt;name&gt;.png</c> and <c>.svg</c>
 /// (or under <c>PYCOG_ARTIFACTS</c>), so that the figures can be looked at without opening the notebook.
 /// Without Chromium or a local plotly.js the PNG is skipped with a note, unless
 /// <c>PYCOG_REQUIRE_PNG=1</c> (as in CI), which makes a missing PNG an error.
@@ -38,7 +38,8 @@ public sealed class NotebookFigures
         string path = Path.Combine(_directory, name + ".png");
         try
         {
-            ChartExport.SavePng(chart, path, width, height);
+            // The figure alone at its size: PNG at twice the resolution for print, and SVG.
+            ChartExport.Save(chart, width, height, 2, null, (ImageFormat.Png, path), (ImageFormat.Svg, Path.ChangeExtension(path, ".svg")));
             Written.Add(path);
         }
         catch (InvalidOperationException e) when (!_requirePng)

@@ -65,6 +65,30 @@ public class ChartTests
     }
 
     [Fact]
+    public void FiguresHaveExactlyTheChosenSizeAndScaleInPngAndSvg()
+    {
+        if (ChartExport.FindChromium() is null || ChartExport.FindPlotlyJs() is null) return; // covered by the error-path test above
+        string png = Path.Combine(Path.GetTempPath(), $"pycog-fig-{Guid.NewGuid():N}.png"), svg = Path.ChangeExtension(png, ".svg");
+        try
+        {
+            var points = Points();
+            ChartExport.Save(Charts.Psychometric([("model", points, Psychometric.FitCumulativeGaussian(points))]), 640, 400, 2, null,
+                (ImageFormat.Png, png), (ImageFormat.Svg, svg));
+            var bytes = File.ReadAllBytes(png);
+            // PNG header: width and height, big-endian, at bytes 16-23 of the IHDR chunk
+            int w = bytes[16] << 24 | bytes[17] << 16 | bytes[18] << 8 | bytes[19], h = bytes[20] << 24 | bytes[21] << 16 | bytes[22] << 8 | bytes[23];
+            Assert.Equal((1280, 800), (w, h));
+            string text = File.ReadAllText(svg);
+            Assert.StartsWith("<svg", text);
+            Assert.Contains("width=\"640\"", text);
+            Assert.Contains("height=\"400\"", text);
+            Assert.DoesNotContain("modebar", text);   // the toolbar is not part of the figure
+            Assert.Contains("model", text);
+        }
+        finally { File.Delete(png); File.Delete(svg); }
+    }
+
+    [Fact]
     public void ScreenPathsMarkAndNumberTheTargets()
     {
         var html = Charts.ScreenPaths([("sequence 1", [0.0, 0.5], [0.0, 0.5])], [(-0.5, 0.5), (0.5, 0.5)]).GetInlineHtml();
