@@ -67,10 +67,10 @@ public class ReactionTimeTests
     }
 
     [Fact]
-    public void ReactionTimeIsTheFirstCrossingAfterStimulusOnset()
+    public void ReactionTimeIsTheFirstStrictCrossingMeasuredFromStimulusOnset()
     {
-        var rt = ReactionTimes.Measure(Ramp(0.002, 1, 1), start: 100, threshold: 1);
-        Assert.Equal(500, rt.Time); // 0.002 (t - 100) >= 1 at t = 600
+        var rt = ReactionTimes.Measure(Ramp(0.002, 1, 1), stimulusOnset: 100, threshold: 1);
+        Assert.Equal(510, rt.Time); // 0.002 (t - 100) is exactly 1 at t = 600, and first exceeds 1 at t = 610
         Assert.Equal(1, rt.Choice);
         Assert.Null(ReactionTimes.Measure(Ramp(0.0001, 1, 1), 100).Time);
     }
@@ -81,9 +81,9 @@ public class ReactionTimeTests
         var trials = new[] { Ramp(0.002, 0, 0), Ramp(0.002, 0, 0), Ramp(0.004, 0, 0), Ramp(0.004, 1, 0) };
         var curve = ReactionTimes.Chronometric(trials, t => (double)t.Info!.Condition["coh"], _ => 100);
         Assert.Equal(2, curve.Count);
-        Assert.Equal(500, curve[0].MeanRt);
+        Assert.Equal(510, curve[0].MeanRt);
         Assert.Equal(2, curve[0].Trials);
-        Assert.Equal(250, curve[1].MeanRt);
+        Assert.Equal(260, curve[1].MeanRt);   // 0.004 (t - 100) = 1 at 350, > 1 from 360
         Assert.Equal(1, curve[1].Trials);
     }
 }

@@ -10,11 +10,11 @@ public class ConditionGridTests
     {
         var task = RandomDotMotion.Fixed();
         var requests = ConditionGrid.TestRequests(task, 3);
-        Assert.Equal(5 * 2 * 3, requests.Count);
+        Assert.Equal((5 + 1) * 2 * 3, requests.Count);   // pycog's analysis adds 0% coherence
         Assert.All(requests, r => Assert.Equal(TrialKind.Test, r.Kind));
         Assert.All(requests, r => Assert.Equal("false", r.Fixed["catch"]));
         var conditions = requests.Select(r => (r.Fixed["coh"], r.Fixed["in_out"])).Distinct().ToList();
-        Assert.Equal(10, conditions.Count);
+        Assert.Equal(12, conditions.Count);
         // Generated trials carry the requested condition.
         var trial = task.GenerateTrial(new PyCog.Numerics.Rng(1), 20, requests[^1]);
         Assert.Equal(16, (int)trial.Info.Condition["coh"]);

@@ -2,7 +2,7 @@ using PyCog.Simulation;
 
 namespace PyCog.Analysis;
 
-/// <summary>A reaction time: when an output first crossed the threshold (after a start time) and which.</summary>
+/// <summary>A reaction time (ms from stimulus onset) and the choice it belongs to; both null when no output crossed.</summary>
 public sealed record ReactionTimeResult(double? Time, int? Choice);
 
 /// <summary>One point of a chronometric curve: mean reaction time (correct trials) at a stimulus strength.</summary>
@@ -12,19 +12,26 @@ public sealed record ChronometricPoint(double Strength, int Trials, double MeanR
 public static class ReactionTimes
 {
     /// <summary>
-    /// The first time at or after <paramref name="start"/> (ms) at which any output reaches
-    /// <paramref name="threshold"/>; the reaction time is measured from <paramref name="start"/>.
-    /// Null when no output crosses.
+    /// pycog's rule (examples/analysis/rdm.py): the choice is the output that first exceeds
+    /// <paramref name="threshold"/> (strictly), searching the whole trial from its start; when two
+    /// outputs first exceed it at the same step, the later output wins (pycog's tie goes to
+    /// output 1). The reaction time is that time minus <paramref name="stimulusOnset"/> (ms).
+    /// Uses the crossings the integrator found at every step when it looked for this threshold
+    /// (<c>SimulationOptions.CrossingThreshold</c>), else the recorded outputs. Null when no
+    /// output crosses.
     /// </summary>
-    public static ReactionTimeResult Measure(SimulatedTrial trial, double start, double threshold = 1.0)
+    public static ReactionTimeResult Measure(SimulatedTrial trial, double stimulusOnset, double threshold = 1.0)
     {
-        for (int k = 0; k < trial.Count; k++)
-        {
-            if (trial.Time[k] < start) continue;
+        var first = new double?[trial.Nout];
+        if (trial.Crossings is { } crossings && trial.CrossingThreshold == threshold) crossings.CopyTo(first, 0);
+        else
             for (int o = 0; o < trial.Nout; o++)
-                if (trial.Output(o, k) >= threshold) return new(trial.Time[k] - start, o);
-        }
-        return new(null, null);
+                for (int k = 0; k < trial.Count; k++)
+                    if (trial.Output(o, k) > threshold) { first[o] = trial.Time[k]; break; }
+        int? choice = null;
+        for (int o = 0; o < trial.Nout; o++)
+            if (first[o] is double t && (choice is null || t <= first[choice.Value]!.Value)) choice = o;
+        return choice is int c ? new(first[c]!.Value - stimulusOnset, c) : new(null, null);
     }
 
     /// <summary>

@@ -65,12 +65,24 @@ public static class TaskAnalyses
                 return (g.Key, g.First().Time[..count], x, y);
             }).ToList();
 
-    /// <summary>Context task: the signed coherence of stimulus "m" (motion) or "c" (colour), + as evidence for choice 0.</summary>
-    static int SignedCoherence(SimulatedTrial t, string stimulus)
-    {
-        int Get(string key) => Convert.ToInt32(t.Info!.Condition[key], System.Globalization.CultureInfo.InvariantCulture);
-        return Get($"coh_{stimulus}") * Get($"left_right_{stimulus}");
-    }
+    /// <summary>
+    /// pycog's analyses plot rdm's coherence as 3.2 coh percent (examples/analysis/rdm.py, SCALE):
+    /// the input's deviation from 0.5 is 3.2 coh / 200, so the paper's axis reads 3.2-51.2%.
+    /// </summary>
+    public const double RdmCoherenceScale = 3.2;
+    /// <summary>pycog's analyses plot mante's coherences as 5 coh percent (examples/analysis/mante.py, SCALE).</summary>
+    public const double ManteCoherenceScale = 5;
+
+    static int Condition(SimulatedTrial t, string key) => Convert.ToInt32(t.Info!.Condition[key], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>rdm: the signed coherence in the paper's percent, 3.2 coh in_out (+ is evidence for choice 0).</summary>
+    public static double RdmSignedCoherence(SimulatedTrial t) => RdmCoherenceScale * Condition(t, "coh") * Condition(t, "in_out");
+
+    /// <summary>rdm: the (unsigned) coherence in the paper's percent, 3.2 coh.</summary>
+    public static double RdmCoherence(SimulatedTrial t) => RdmCoherenceScale * Condition(t, "coh");
+
+    /// <summary>Context task: the signed coherence of stimulus "m" (motion) or "c" (colour), + as evidence for choice 0, in task units.</summary>
+    static int SignedCoherence(SimulatedTrial t, string stimulus) => Condition(t, $"coh_{stimulus}") * Condition(t, $"left_right_{stimulus}");
 
     /// <summary>
     /// Mante (Figs. 4, 5): per context ("m" motion, "c" colour), the fraction of choice 0 against the
@@ -84,7 +96,7 @@ public static class TaskAnalyses
                      .GroupBy(t => (string)t.Info!.Condition["context"]).OrderByDescending(g => g.Key, StringComparer.Ordinal))
             foreach (var (stimulus, key) in new[] { ("motion", "m"), ("colour", "c") })
             {
-                var points = Psychometric.Curve(g, t => SignedCoherence(t, key), choice: 0);
+                var points = Psychometric.Curve(g, t => ManteCoherenceScale * SignedCoherence(t, key), choice: 0);
                 result.Add(new ContextPsychometric(g.Key, stimulus, g.Key == key, points, Psychometric.FitCumulativeGaussian(points)));
             }
         return result;

@@ -32,6 +32,12 @@ public sealed record SimulationOptions
     /// product's. 0 forces the dense product, 1 the sparse one.
     /// </summary>
     public double SparseBelowDensity { get; init; } = 0.4;
+    /// <summary>
+    /// When set, the time each output first exceeds this value is found at every step (full time
+    /// resolution, whatever <see cref="RecordEvery"/> is) and kept in <see cref="SimulatedTrial.Crossings"/>:
+    /// reaction times without recording every step.
+    /// </summary>
+    public double? CrossingThreshold { get; init; }
 }
 
 /// <summary>
@@ -301,21 +307,40 @@ public sealed unsafe class Integrator
         var zOut = new float[bsz][];
         var uOut = new float[bsz][];
         var finals = new float[bsz][];
+        double? threshold = _o.CrossingThreshold;
+        var crossings = threshold is null ? null : new double?[bsz][];
+        var zNow = new float[Math.Max(nout, 1)];
         for (int b = 0; b < bsz; b++)
         {
             rOut[b] = new float[records[b] * n];
             zOut[b] = new float[records[b] * nout];
             uOut[b] = new float[records[b] * nin];
+            if (crossings is not null) crossings[b] = new double?[nout];
             Record(b, 0);
+            Cross(b, 0);
+        }
+
+        void Outputs(int b, Span<float> z)
+        {
+            var rr = act.AsSpan(b * sa, n);
+            Span<float> pre = stackalloc float[nout];
+            for (int o = 0; o < nout; o++) pre[o] = _net.Bout[o] + TensorPrimitives.Dot(_net.Wout.Row(o), rr);
+            Activations.Output(c.OutputActivation, pre, z);
         }
 
         void Record(int b, int k)
         {
-            var rr = act.AsSpan(b * sa, n);
-            rr.CopyTo(rOut[b].AsSpan(k * n, n));
-            Span<float> pre = stackalloc float[nout];
-            for (int o = 0; o < nout; o++) pre[o] = _net.Bout[o] + TensorPrimitives.Dot(_net.Wout.Row(o), rr);
-            Activations.Output(c.OutputActivation, pre, zOut[b].AsSpan(k * nout, nout));
+            act.AsSpan(b * sa, n).CopyTo(rOut[b].AsSpan(k * n, n));
+            Outputs(b, zOut[b].AsSpan(k * nout, nout));
+        }
+
+        // The first step at which each output exceeds the threshold, checked at every step.
+        void Cross(int b, int t)
+        {
+            if (crossings is null || crossings[b].All(v => v is not null)) return;
+            Outputs(b, zNow);
+            for (int o = 0; o < nout; o++)
+                if (crossings[b][o] is null && zNow[o] > threshold) crossings[b][o] = t * _o.Dt;
         }
 
         float* pa = P(act), pw = P(_weightsT);
@@ -387,6 +412,7 @@ public sealed unsafe class Integrator
                 if (!rectify) Activations.Hidden(c.HiddenActivation, x.AsSpan(b * np, n), act.AsSpan(b * sa, n));
                 if (IsSparse) ToLanes(b, n);
                 if (!active) continue;
+                Cross(b, t);
                 if (t % every == 0)
                 {
                     int k = t / every;
@@ -405,6 +431,7 @@ public sealed unsafe class Integrator
                 Time = Enumerable.Range(0, records[b]).Select(k => k * every * _o.Dt).ToArray(),
                 Nin = nin, N = n, Nout = nout, U = uOut[b], R = rOut[b], Z = zOut[b],
                 FinalState = finals[b] ?? x.AsSpan(b * np, n).ToArray(), Trial = trials[b],
+                Crossings = crossings?[b], CrossingThreshold = threshold,
             };
         }
         return results;

@@ -26,6 +26,13 @@ public sealed class SimulatedTrial
     public required float[] FinalState { get; init; }
     /// <summary>The trial that was run (null for a free run).</summary>
     public Trial? Trial { get; init; }
+    /// <summary>
+    /// Per output, the time (ms) of the first step at which it exceeded <see cref="CrossingThreshold"/>,
+    /// found at every step of the run; null when the run did not look (see SimulationOptions.CrossingThreshold).
+    /// </summary>
+    public double?[]? Crossings { get; init; }
+    /// <summary>The threshold of <see cref="Crossings"/>.</summary>
+    public double? CrossingThreshold { get; init; }
 
     /// <summary>The trial's condition (null for a free run).</summary>
     public TrialInfo? Info => Trial?.Info;

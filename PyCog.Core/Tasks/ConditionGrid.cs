@@ -27,7 +27,7 @@ public static class ConditionGrid
         var grid = new List<Dictionary<string, string>> { new(restriction) };
         foreach (var axis in task.ConditionAxes)
         {
-            var values = restriction.TryGetValue(axis.Name, out var v) ? [v] : axis.Values.Select(ConditionAxis.Text).ToList();
+            var values = restriction.TryGetValue(axis.Name, out var v) ? [v] : axis.TestValues.Concat(axis.Values).Select(ConditionAxis.Text).ToList();
             grid = grid.SelectMany(g => values.Select(value => new Dictionary<string, string>(g) { [axis.Name] = value })).ToList();
         }
         var requests = new List<TrialRequest>(grid.Count * perCondition);

@@ -122,7 +122,9 @@ public sealed class RandomDotMotion : TwoAlternativeTask
     /// <inheritdoc/>
     public override TrainingOverrides Training { get; } = new() { NValidation = 100 * (Cohs.Length * InOuts.Length + 1) };
     /// <inheritdoc/>
-    public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("coh", Cohs), ConditionAxis.Of("in_out", InOuts)];
+    public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } =
+        // 0% coherence is never trained on; pycog's analysis runs it in its catch slots (random direction, no correct choice).
+        [ConditionAxis.Of("coh", Cohs) with { TestValues = [0] }, ConditionAxis.Of("in_out", InOuts)];
     /// <inheritdoc/>
     public override double Hi => Kind == Variant.ReactionTime ? 1.2 : 1;
     /// <inheritdoc/>
@@ -162,6 +164,7 @@ public sealed class RandomDotMotion : TwoAlternativeTask
             .Input(choice, "stimulus", InputLevel(+coh))
             .Input(1 - choice, "stimulus", InputLevel(-coh));
         if (Kind is Variant.VariableStimulus or Variant.ReactionTime) b.Input(StartCue, "stimulus", 1);
-        return DecisionTargets(b, choice).Build(Info(condition, choice));
+        // At 0% coherence both choices are right: the targets follow in_out, the info has no correct choice.
+        return DecisionTargets(b, choice).Build(coh == 0 ? new TrialInfo(condition, null) : Info(condition, choice));
     }
 }
