@@ -85,6 +85,9 @@ public class FixedPointTests
         var x = Vector<double>.Build.DenseOfArray([0.3, -0.2, 0.5, 0.1]);
         var (f, j) = FixedPoints.Dynamics(net, [], x);
         var grad = j.TransposeThisAndMultiply(f);
+        var (q, fast) = FixedPoints.QAndGradient(net, [], x);
+        Assert.Equal(0.5 * f.DotProduct(f), q, 12);
+        for (int k = 0; k < 4; k++) Assert.Equal(grad[k], fast[k], 12);   // the minimiser's gradient is J^T F
         for (int k = 0; k < 4; k++)
         {
             double h = 1e-4;

@@ -48,7 +48,7 @@ public sealed record FixedPointOptions
     /// <summary>Real parts within this of zero (1/ms) are marginal.</summary>
     public double MarginalTolerance { get; init; } = 1e-6;
     /// <summary>Iterations of BFGS per start.</summary>
-    public int MaxIterations { get; init; } = 2000;
+    public int MaxIterations { get; init; } = 500;
 }
 
 /// <summary>
@@ -86,6 +86,58 @@ public static class FixedPoints
     }
 
     /// <summary>
+    /// q(x) = |F|^2 / 2 and its gradient J^T F = f'(x) * (Wrec_^T (F / tau)) - F / tau, without
+    /// forming the Jacobian (the minimiser calls this thousands of times).
+    /// </summary>
+    public static (double Q, Vector<double> Gradient) QAndGradient(TrainedNetwork net, double[] input, Vector<double> x) =>
+        Objective(net, ConstantDrive(net, input), x);
+
+    /// <summary>brec + Win_ u with the input transformed as the dynamics transform it (no noise): the part of the drive that does not depend on x.</summary>
+    static double[] ConstantDrive(TrainedNetwork net, double[] input)
+    {
+        var c = net.Config;
+        var dyn = net.Network.Dynamics();
+        var drive = new double[c.N];
+        for (int i = 0; i < c.N; i++)
+        {
+            drive[i] = net.Brec[i];
+            for (int k = 0; k < c.Nin; k++) drive[i] += net.Win![i, k] * (double)dyn.Input((float)input[k], 0);
+        }
+        return drive;
+    }
+
+    static (double Q, Vector<double> Gradient) Objective(TrainedNetwork net, double[] constantDrive, Vector<double> x)
+    {
+        var c = net.Config;
+        int n = c.N;
+        var xf = new float[n];
+        for (int i = 0; i < n; i++) xf[i] = (float)x[i];
+        var r = new float[n];
+        var fp = new float[n];
+        Activations.Hidden(c.HiddenActivation, xf, r);
+        Activations.HiddenDerivative(c.HiddenActivation, xf, fp);
+        var fOverTau = new double[n];
+        double q = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double drive = constantDrive[i];
+            var row = net.Wrec.Row(i);
+            for (int k = 0; k < n; k++) drive += row[k] * (double)r[k];
+            double f = (-x[i] + drive) / c.TauOf(i);
+            q += 0.5 * f * f;
+            fOverTau[i] = f / c.TauOf(i);
+        }
+        var g = Vector<double>.Build.Dense(n);
+        for (int i = 0; i < n; i++)
+        {
+            var row = net.Wrec.Row(i);
+            for (int k = 0; k < n; k++) g[k] += row[k] * fOverTau[i];
+        }
+        for (int k = 0; k < n; k++) g[k] = g[k] * fp[k] - fOverTau[k];
+        return (q, g);
+    }
+
+    /// <summary>
     /// Fixed and slow points reached from <paramref name="starts"/> (states, N values each) under
     /// constant <paramref name="input"/> (Nin values), duplicates removed, slowest first.
     /// </summary>
@@ -94,11 +146,8 @@ public static class FixedPoints
         var o = options ?? new FixedPointOptions();
         int n = net.Config.N;
         if (input.Length != net.Config.Nin) throw new ArgumentException($"The input has {input.Length} values, the network Nin = {net.Config.Nin}.", nameof(input));
-        var objective = ObjectiveFunction.Gradient(x =>
-        {
-            var (f, j) = Dynamics(net, input, x);
-            return (0.5 * f.DotProduct(f), j.TransposeThisAndMultiply(f));
-        });
+        var constant = ConstantDrive(net, input);
+        var objective = ObjectiveFunction.Gradient(x => Objective(net, constant, x));
         var found = new List<FixedPoint>();
         foreach (var start in starts)
         {
