@@ -66,23 +66,14 @@ public static class FixedPoints
     {
         var c = net.Config;
         int n = c.N;
-        var xf = x.Select(v => (float)v).ToArray();
-        var r = new float[n];
-        var fp = new float[n];
-        Activations.Hidden(c.HiddenActivation, xf, r);
-        Activations.HiddenDerivative(c.HiddenActivation, xf, fp);
-        var dyn = net.Network.Dynamics();
-        var f = Vector<double>.Build.Dense(n);
+        var (f, fp) = Velocity(net, ConstantDrive(net, input), x);
         var j = Matrix<double>.Build.Dense(n, n);
         for (int i = 0; i < n; i++)
         {
-            double drive = net.Brec[i];
-            for (int k = 0; k < c.Nin; k++) drive += net.Win![i, k] * (double)dyn.Input((float)input[k], 0);
-            for (int k = 0; k < n; k++) { drive += net.Wrec[i, k] * (double)r[k]; j[i, k] = net.Wrec[i, k] * (double)fp[k] / c.TauOf(i); }
-            f[i] = (-x[i] + drive) / c.TauOf(i);
+            for (int k = 0; k < n; k++) j[i, k] = net.Wrec[i, k] * (double)fp[k] / c.TauOf(i);
             j[i, i] -= 1 / c.TauOf(i);
         }
-        return (f, j);
+        return (Vector<double>.Build.DenseOfArray(f), j);
     }
 
     /// <summary>
@@ -106,7 +97,8 @@ public static class FixedPoints
         return drive;
     }
 
-    static (double Q, Vector<double> Gradient) Objective(TrainedNetwork net, double[] constantDrive, Vector<double> x)
+    /// <summary>F = dx/dt = (-x + Wrec_ f(x) + constant drive) / tau at <paramref name="x"/>, and f'(x).</summary>
+    static (double[] F, float[] Fp) Velocity(TrainedNetwork net, double[] constantDrive, Vector<double> x)
     {
         var c = net.Config;
         int n = c.N;
@@ -116,16 +108,28 @@ public static class FixedPoints
         var fp = new float[n];
         Activations.Hidden(c.HiddenActivation, xf, r);
         Activations.HiddenDerivative(c.HiddenActivation, xf, fp);
-        var fOverTau = new double[n];
-        double q = 0;
+        var f = new double[n];
         for (int i = 0; i < n; i++)
         {
             double drive = constantDrive[i];
             var row = net.Wrec.Row(i);
             for (int k = 0; k < n; k++) drive += row[k] * (double)r[k];
-            double f = (-x[i] + drive) / c.TauOf(i);
-            q += 0.5 * f * f;
-            fOverTau[i] = f / c.TauOf(i);
+            f[i] = (-x[i] + drive) / c.TauOf(i);
+        }
+        return (f, fp);
+    }
+
+    static (double Q, Vector<double> Gradient) Objective(TrainedNetwork net, double[] constantDrive, Vector<double> x)
+    {
+        var c = net.Config;
+        int n = c.N;
+        var (f, fp) = Velocity(net, constantDrive, x);
+        var fOverTau = new double[n];
+        double q = 0;
+        for (int i = 0; i < n; i++)
+        {
+            q += 0.5 * f[i] * f[i];
+            fOverTau[i] = f[i] / c.TauOf(i);
         }
         var g = Vector<double>.Build.Dense(n);
         for (int i = 0; i < n; i++)

@@ -87,7 +87,10 @@ public sealed record NetworkConfig
     public double Threshold { get; init; } = 1e-4;
 
     /// <summary>The effective time step (training).</summary>
-    public double EffectiveDt => Dt ?? (TauPerUnit is { Length: > 0 } t ? t.Min() : Tau) / 5;
+    public double EffectiveDt => Dt ?? MinTau / 5;
+
+    /// <summary>The smallest time constant, ms (the Euler step must not exceed it).</summary>
+    public double MinTau => TauPerUnit is { Length: > 0 } t ? t.Min() : Tau;
 
     /// <summary>Time constant of unit <paramref name="i"/>.</summary>
     public double TauOf(int i) => TauPerUnit?[i] ?? Tau;
@@ -119,7 +122,7 @@ public sealed record NetworkConfig
             "tau", TauPerUnit is null ? $"must be positive and at most {MaxMagnitude:G} ms, got {Tau}." : $"needs {N} positive per-unit values of at most {MaxMagnitude:G} ms.");
         Check(TauIn > 0 && TauIn <= MaxMagnitude, "tau_in", $"must be positive and at most {MaxMagnitude:G} ms, got {TauIn}.");
         double dt = EffectiveDt;
-        double tauMin = TauPerUnit?.Min() ?? Tau;
+        double tauMin = MinTau;
         Check(dt > 0 && double.IsFinite(dt), "dt", $"must be positive, got {dt}.");
         Check(dt <= tauMin, "dt", $"{dt} ms exceeds the time constant tau ({tauMin} ms): the Euler step would overshoot.");
         CheckShape(Cin, N, Nin, "Cin");

@@ -56,7 +56,7 @@ public sealed class NetworkDynamics
     {
         if (!(dt > 0) || !double.IsFinite(dt)) throw new ConfigurationException("dt", $"must be positive and finite, got {dt}.");
         var c = network.Config;
-        double tauMin = c.TauPerUnit?.Min() ?? c.Tau;
+        double tauMin = c.MinTau;
         if (dt > tauMin) throw new ConfigurationException("dt", $"{dt} ms exceeds the time constant tau ({tauMin} ms): the Euler step would overshoot.");
         varIn.Validate("var_in", c.Nin);
         varRec.Validate("var_rec", c.N);

@@ -107,13 +107,14 @@ public sealed class Sweep
 
         var runs = new List<SweepRun>();
         foreach (var task in tasks)
+        {
+            var t = TaskRegistry.Create(task);   // once per task: building a task's connectivity is not free
             foreach (var seed in seeds)
                 foreach (var point in points)
                 {
                     var parameters = new Dictionary<string, string>(fixedSet);
                     foreach (var (k, v) in point) parameters[k] = v;
                     // Every parameter must be one of pycog's, with a valid value for this task.
-                    var t = TaskRegistry.Create(task);
                     try
                     {
                         var (network, training) = RunParameters.Apply(t.Network, TrainingConfig.For(t), parameters.Select(p => $"{p.Key}={p.Value}"));
@@ -126,6 +127,7 @@ public sealed class Sweep
                     if (file.IndexOfAny(System.IO.Path.GetInvalidFileNameChars().Where(c => c != '/').ToArray()) >= 0) Fail($"file name '{file}' has characters a file name cannot hold.");
                     runs.Add(new SweepRun(runs.Count, task, seed, parameters, System.IO.Path.Combine(outDir, file + ".npz")));
                 }
+        }
         if (runs.Count == 0) Fail("the sweep expands to zero runs (an empty list of tasks, seeds or grid values).");
         var clash = runs.GroupBy(r => r.File).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)

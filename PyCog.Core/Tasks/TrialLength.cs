@@ -15,7 +15,7 @@ public static class TrialLength
     /// </summary>
     public static double LongestMs(CognitiveTask task, ResolvedNetworkConfig network)
     {
-        double tauMin = network.Config.TauPerUnit?.Min() ?? network.Config.Tau;
+        double tauMin = network.Config.MinTau;
         double probeDt = Math.Max(network.Dt, tauMin / 5);
         var rng = new Numerics.Rng(1);
         double longest = 0;

@@ -247,7 +247,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         var (loss, rmse) = Loss(batch);
         double cost = loss + Regularisers(parameters, batch);
         int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
-        float* r = P(_r), dz = P(_dz), g = P(_g), d = P(_d), a = P(_a), fp = P(_fp), re = P(_re), x = P(_x);
+        float* r = P(_r), dz = P(_dz), g = P(_g), d = P(_d), a = P(_a), re = P(_re);
 
         // dLoss / d(readout pre-activation), mask-weighted and normalised.
         OutputGradient(batch, dz);
@@ -380,7 +380,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     (double Omega, double Count) OmegaTerm(int time, int bsz, float* re)
     {
         int np = _np, rows = time * bsz;
-        float* q = P(_g), d = P(_d), a = P(_a), fp = P(_fp), r = P(_r);
+        float* q = P(_g), a = P(_a);
         // q_t = (alpha d_t) Wrec_, for every step at once (reuses the g buffer).
         Gemm.MultiplyParallel(rows, _n, np, a, np, 1, P(_wrecE), np, q, np, false, Threads);
         var num = new double[rows];

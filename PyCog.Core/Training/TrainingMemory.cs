@@ -11,13 +11,7 @@ namespace PyCog.Training;
 /// </summary>
 public static class TrainingMemory
 {
-    /// <summary>Bytes a run of <paramref name="task"/> needs, roughly (minibatches, validation set, engine buffers, parameters).</summary>
-    public static double Bytes(CognitiveTask task, ResolvedNetworkConfig network, TrainingConfig training, string engine = "fused")
-    {
-        double steps = Math.Ceiling(TrialLength.LongestMs(task, network) / network.Dt) + 1;
-        return Bytes(network.Config, steps, training.NGradient, training.NValidation, engine);
-    }
-
+    /// <summary>Bytes a run needs, roughly (minibatches, validation set, engine buffers, parameters).</summary>
     static double Bytes(NetworkConfig c, double steps, double nGradient, double nValidation, string engine)
     {
         double n = c.N, nin = c.Nin, nout = c.Nout, np = Math.Ceiling(n / 16) * 16;
@@ -44,7 +38,7 @@ public static class TrainingMemory
         // Name the parameter whose default would shrink the need most.
         var defaults = new NetworkConfig();
         var trainingDefaults = new TrainingConfig();
-        double tauMin = network.Config.TauPerUnit?.Min() ?? network.Config.Tau;
+        double tauMin = network.Config.MinTau;
         var candidates = new (string Name, string Value, double Need)[]
         {
             ("dt", G(network.Dt), Bytes(network.Config, Math.Ceiling(longest / Math.Max(network.Dt, tauMin / 5)) + 1, training.NGradient, training.NValidation, engine)),
