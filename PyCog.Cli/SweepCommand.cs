@@ -63,14 +63,11 @@ static class SweepCommand
         int threads = Math.Max(1, Environment.ProcessorCount / jobs);
         Directory.CreateDirectory(sweep.Out);
         var state = results.ToDictionary(r => r.Run.Index, r => r.State == RunState.Finished ? "finished (skipped)" : "queued");
-        var running = new Dictionary<int, Process>();
+        var running = new Dictionary<int, (Process Process, StreamWriter Log)>();
         var failed = new List<string>();
         var (exe, prefix) = Self();
         using var cts = new CancellationTokenSource();
-        void Stop(PosixSignalContext c) { c.Cancel = true; cts.Cancel(); }
-        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        using var signals = new StopSignals(_ => cts.Cancel());
         bool live = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         AnsiConsole.MarkupLine($"[bold]pycog sweep[/] {Markup.Escape(sweep.Name)}: {sweep.Runs.Count} runs, {todo.Count} to do, {jobs} at a time with {threads} threads each -> [blue]{Markup.Escape(Rel(sweep.Out))}[/]");
 
@@ -96,23 +93,22 @@ static class SweepCommand
                     var log = new StreamWriter(run.Log, append: true) { AutoFlush = true };
                     p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
                     p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-                    p.Exited += (_, _) => { lock (log) log.Dispose(); };
-                    p.EnableRaisingEvents = true;
                     p.BeginOutputReadLine(); p.BeginErrorReadLine();
-                    running[run.Index] = p;
+                    running[run.Index] = (p, log);
                     state[run.Index] = "running";
                     if (refresh is null) Console.WriteLine($"run {run.Index} ({run.Task} seed {run.Seed} {Params(run)}): started");
                 }
                 if (cts.IsCancellationRequested)
                 {
                     // Stopping: every child saves and stops as on its own Ctrl+C; the same command resumes.
-                    foreach (var p in running.Values) Signal(p, 15);
+                    foreach (var (p, _) in running.Values) Signal(p, 15);
                     queue.Clear();
                 }
-                foreach (var (index, p) in running.ToList())
+                foreach (var (index, (p, log)) in running.ToList())
                 {
                     if (!p.HasExited) continue;
-                    p.WaitForExit();
+                    p.WaitForExit();   // also waits until the child's output has reached the log
+                    lock (log) log.Dispose();
                     var run = sweep.Runs[index];
                     state[index] = p.ExitCode switch
                     {

@@ -46,16 +46,12 @@ static class TrainCommand
         // all stop after the current step and save: the same command resumes.
         using var cts = new CancellationTokenSource();
         int stopSignal = 0;
-        void Stop(PosixSignalContext context)
+        using var signals = new StopSignals(context =>
         {
-            context.Cancel = true;
             if (Interlocked.CompareExchange(ref stopSignal, (int)context.Signal, 0) != 0) return;
             cts.Cancel();
             Console.Error.WriteLine($"pycog: {context.Signal}: stopping after this step; the checkpoint will hold everything to resume.");
-        }
-        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        });
         var display = new ProgressDisplay();
         var trainer = new Trainer(task, network, training)
         {
