@@ -115,7 +115,7 @@ public static class Charts
     /// A weight matrix as a heat map with units ordered E then I: excitatory weights blue,
     /// inhibitory red (the signed effective weights make the colour).
     /// </summary>
-    public static PlotlyChart WeightMatrix(Matrix w, int[]? ei, string title, bool rowsAreUnits = true, bool colsAreUnits = true)
+    public static PlotlyChart WeightMatrix(Matrix w, int[]? ei, string title, bool rowsAreUnits = true, bool colsAreUnits = true, int width = 600, int height = 550)
     {
         var rowOrder = rowsAreUnits ? ConnectivityAnalysis.EiOrder(ei, w.Rows) : Enumerable.Range(0, w.Rows).ToArray();
         var colOrder = colsAreUnits ? ConnectivityAnalysis.EiOrder(ei, w.Cols) : Enumerable.Range(0, w.Cols).ToArray();
@@ -127,7 +127,9 @@ public static class Charts
             colorscale = new object[] { new object[] { 0.0, Red }, new object[] { 0.5, "#ffffff" }, new object[] { 1.0, Blue } },
         };
         var chart = Chart.Plot(heat);
-        chart.WithLayout(new Layout.Layout { title = title, yaxis = new Yaxis { autorange = "reversed", title = "to" }, xaxis = new Xaxis { title = "from" }, width = 600, height = 550 });
+        chart.WithLayout(new Layout.Layout { title = title, yaxis = new Yaxis { autorange = "reversed", title = "to" }, xaxis = new Xaxis { title = "from" }, width = width, height = height });
+        chart.WithWidth(width);
+        chart.WithHeight(height);
         return chart;
     }
 

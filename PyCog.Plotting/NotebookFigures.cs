@@ -3,8 +3,7 @@ using XPlot.Plotly;
 namespace PyCog.Plotting;
 
 /// <summary>
-/// Figures of one notebook: each chart is shown inline (the caller passes the returned HTML to the
-/// kernel's <c>display(HTML(...))</c>) and written as <c>artifacts/notebooks/&lt;notebook&gt;/&lt;name&gt;.png</c> and <c>.svg</c>
+/// Figures of one notebook: each chart is written as <c>artifacts/notebooks/&lt;notebook&gt;/&lt;name&gt;.png</c> and <c>.svg</c>
 /// (or under <c>PYCOG_ARTIFACTS</c>), so that the figures can be looked at without opening the notebook.
 /// Without Chromium or a local plotly.js the PNG is skipped with a note, unless
 /// <c>PYCOG_REQUIRE_PNG=1</c> (as in CI), which makes a missing PNG an error.
@@ -31,8 +30,12 @@ public sealed class NotebookFigures
     /// <summary>The PNG files written so far.</summary>
     public List<string> Written { get; } = [];
 
-    /// <summary>Writes the chart's PNG as <paramref name="name"/>.png and returns the chart's inline HTML.</summary>
-    public string Show(PlotlyChart chart, string name, int width = 900, int height = 600)
+    /// <summary>
+    /// Writes the chart as <paramref name="name"/>.png (twice the size, for print) and .svg, at
+    /// exactly <paramref name="width"/> x <paramref name="height"/>, and returns the chart, so that a
+    /// cell ending in <c>figures.Save(chart, "name")</c> also shows it (PyCog.Interactive's formatter).
+    /// </summary>
+    public PlotlyChart Save(PlotlyChart chart, string name, int width = 900, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(chart);
         string path = Path.Combine(_directory, name + ".png");
@@ -48,7 +51,7 @@ public sealed class NotebookFigures
             if (!_warned) Console.WriteLine($"(PNG export skipped: {e.Message})");
             _warned = true;
         }
-        return chart.GetInlineHtml();
+        return chart;
     }
 
     /// <summary>The folder holding PyCog.sln above the working directory (the working directory if none).</summary>

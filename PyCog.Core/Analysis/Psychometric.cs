@@ -1,4 +1,5 @@
-using MathNet.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
 using MathNet.Numerics.Distributions;
 using PyCog.Simulation;
 using PyCog.Tasks;
@@ -12,11 +13,20 @@ public sealed record PsychometricPoint(double Stimulus, int Trials, double Choic
     public double StandardError => Trials > 0 ? Math.Sqrt(ChoiceFraction * (1 - ChoiceFraction) / Trials) : double.NaN;
 }
 
-/// <summary>A fitted psychometric function: its name, parameters and the curve it predicts.</summary>
+/// <summary>
+/// A fitted psychometric function: its name, parameters, the curve it predicts and each
+/// parameter's standard error (NaN when the data cannot give one: as many points as parameters).
+/// </summary>
 public sealed record PsychometricFit(string Function, IReadOnlyDictionary<string, double> Parameters, Func<double, double> Curve)
 {
     /// <summary>Parameter by name (mu, sigma, gamma, alpha, beta).</summary>
     public double this[string name] => Parameters[name];
+
+    /// <summary>
+    /// Standard error of each parameter from the least-squares covariance
+    /// <c>s^2 (J^T J)^-1</c>, <c>s^2 = RSS / (n - p)</c>, as scipy's curve_fit reports it.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> StandardErrors { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>
@@ -54,9 +64,9 @@ public static class Psychometric
     {
         var (x, y) = Xy(points);
         double mu0 = x.Average(), sd0 = Math.Max(StdDev(x), 1e-3);
-        var (mu, sigma) = Fit.Curve(x, y, (m, s, v) => Normal.CDF(m, Math.Abs(s) + 1e-12, v), mu0, sd0, 1e-10, 10000);
-        sigma = Math.Abs(sigma);
-        return new("cumulative_gaussian", new Dictionary<string, double> { ["mu"] = mu, ["sigma"] = sigma }, v => Normal.CDF(mu, sigma, v));
+        var (p, errors) = LeastSquares(x, y, (q, v) => Normal.CDF(q[0], Math.Abs(q[1]) + 1e-12, v), ["mu", "sigma"], mu0, sd0);
+        double mu = p[0], sigma = Math.Abs(p[1]);
+        return new("cumulative_gaussian", new Dictionary<string, double> { ["mu"] = mu, ["sigma"] = sigma }, v => Normal.CDF(mu, sigma, v)) { StandardErrors = errors };
     }
 
     /// <summary>Least-squares fit of <c>gamma + (1 - 2 gamma) Phi((x - mu) / sigma)</c>.</summary>
@@ -64,10 +74,10 @@ public static class Psychometric
     {
         var (x, y) = Xy(points);
         double mu0 = x.Average(), sd0 = Math.Max(StdDev(x), 1e-3);
-        var (mu, sigma, gamma) = Fit.Curve(x, y, (m, s, g, v) => g + (1 - 2 * g) * Normal.CDF(m, Math.Abs(s) + 1e-12, v), mu0, sd0, 0.05, 1e-10, 20000);
-        sigma = Math.Abs(sigma);
+        var (p, errors) = LeastSquares(x, y, (q, v) => q[2] + (1 - 2 * q[2]) * Normal.CDF(q[0], Math.Abs(q[1]) + 1e-12, v), ["mu", "sigma", "gamma"], mu0, sd0, 0.05);
+        double mu = p[0], sigma = Math.Abs(p[1]), gamma = p[2];
         return new("gaussian_with_lapse", new Dictionary<string, double> { ["mu"] = mu, ["sigma"] = sigma, ["gamma"] = gamma },
-            v => gamma + (1 - 2 * gamma) * Normal.CDF(mu, sigma, v));
+            v => gamma + (1 - 2 * gamma) * Normal.CDF(mu, sigma, v)) { StandardErrors = errors };
     }
 
     /// <summary>
@@ -80,14 +90,35 @@ public static class Psychometric
         var y = points.Select(p => p.FractionCorrect).ToArray();
         if (x.Any(v => v <= 0)) throw new ArgumentException("The Weibull fit needs positive stimulus strengths.");
         static double W(double a, double b, double v) => 1 - 0.5 * Math.Exp(-Math.Pow(v / Math.Abs(a), Math.Abs(b)));
-        var (alpha, beta) = Fit.Curve(x, y, W, x.Average(), 1.0, 1e-10, 10000);
-        alpha = Math.Abs(alpha); beta = Math.Abs(beta);
-        return new("weibull", new Dictionary<string, double> { ["alpha"] = alpha, ["beta"] = beta }, v => W(alpha, beta, v));
+        var (p, errors) = LeastSquares(x, y, (q, v) => W(q[0], q[1], v), ["alpha", "beta"], x.Average(), 1.0);
+        double alpha = Math.Abs(p[0]), beta = Math.Abs(p[1]);
+        return new("weibull", new Dictionary<string, double> { ["alpha"] = alpha, ["beta"] = beta }, v => W(alpha, beta, v)) { StandardErrors = errors };
     }
 
     /// <summary>Fraction correct by unsigned strength, from (signed stimulus, correct?) data.</summary>
     public static IReadOnlyList<(double Strength, double FractionCorrect)> CorrectByStrength(IEnumerable<(double Stimulus, bool Correct)> data) =>
         data.GroupBy(d => Math.Abs(d.Stimulus)).OrderBy(g => g.Key).Select(g => (g.Key, g.Count(d => d.Correct) / (double)g.Count())).ToList();
+
+    /// <summary>
+    /// Least-squares fit of <paramref name="model"/>(p, x) from <paramref name="start"/> by
+    /// Levenberg-Marquardt (MathNet.Numerics; scipy's curve_fit uses the same method), with each
+    /// parameter's standard error from <c>s^2 (J^T J)^-1</c>, <c>s^2 = RSS / (n - p)</c>
+    /// (NaN where n &lt;= p). The start must not matter: a derivative-free simplex started at
+    /// mu = 0 never left it.
+    /// </summary>
+    internal static (double[] Parameters, Dictionary<string, double> StandardErrors) LeastSquares(
+        double[] x, double[] y, Func<double[], double, double> model, string[] names, params double[] start)
+    {
+        var objective = ObjectiveFunction.NonlinearModel(
+            (p, xs) => { var q = p.ToArray(); return Vector<double>.Build.Dense(xs.Count, i => model(q, xs[i])); },
+            Vector<double>.Build.DenseOfArray(x), Vector<double>.Build.DenseOfArray(y), accuracyOrder: 4);
+        var result = new LevenbergMarquardtMinimizer(maximumIterations: 10_000).FindMinimum(objective, Vector<double>.Build.DenseOfArray(start));
+        var p = result.MinimizingPoint.ToArray();
+        var errors = new Dictionary<string, double>();
+        for (int j = 0; j < names.Length; j++)
+            errors[names[j]] = x.Length > names.Length && result.StandardErrors is { } se && double.IsFinite(se[j]) ? se[j] : double.NaN;
+        return (p, errors);
+    }
 
     static (double[] X, double[] Y) Xy(IReadOnlyList<PsychometricPoint> points)
     {
