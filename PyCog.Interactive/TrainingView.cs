@@ -61,7 +61,7 @@ public sealed class TrainingView : IProgress<TrainingProgress>
         string saved = checkpoint is null ? "" : $"; saved {checkpoint}";
         _status = result.Termination == Termination.Cancelled
             ? $"stopped at {result.TrialsSeen:N0} trials{saved}. Run the cell again to resume."
-            : $"{result.Termination}{(result.CriterionReached ? " (criterion reached)" : "")} after {result.TrialsSeen:N0} trials, {result.Seconds:F0} s{saved}";
+            : $"{(result.CriterionReached ? "criterion reached" : $"stopped ({result.Termination})")} after {result.TrialsSeen:N0} trials, {result.Seconds:F0} s{saved}";
         Changed?.Invoke();
     }
 

@@ -1,25 +1,19 @@
 // Notebook helpers shared by every notebook: load a trained network from data/ or retrain it.
 using System.IO;
 using PyCog.Analysis;
+using PyCog.Interactive;
 using PyCog.Network;
 using PyCog.Plotting;
 using PyCog.Simulation;
 using PyCog.Tasks;
 using PyCog.Training;
 
-/// <summary>Prints one line per validation while a notebook trains.</summary>
-sealed class ConsoleTrainingProgress : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress p) =>
-        Console.WriteLine($"{p.TrialsSeen,9:N0} trials  cost {p.ValidationCost:F4}  " +
-            (p.Performance is double perf ? $"{perf,5:F1}% correct" : $"RMSE {p.Rmse:F4}") + $"  {p.Elapsed.TotalSeconds,6:F0} s");
-}
-
 /// <summary>
 /// The network trained on <paramref name="task"/> with <paramref name="seed"/>: read from
 /// data/<paramref name="file"/> (default <c>task-seedN-fused.npz</c>), or, with
-/// <paramref name="retrain"/>, trained from scratch now (fused engine, the task's own settings or
-/// <paramref name="config"/>) and saved under artifacts/notebooks/networks/ with the same name.
+/// <paramref name="retrain"/>, trained now with a live display (fused engine, the task's own
+/// settings or <paramref name="config"/>) and checkpointed under artifacts/notebooks/networks/ with
+/// the same name: stopping the cell keeps the run, and running it again resumes.
 /// </summary>
 TrainedNetwork LoadOrTrain(string task, bool retrain, int seed = 100, NetworkConfig? config = null, string? file = null)
 {
@@ -28,9 +22,7 @@ TrainedNetwork LoadOrTrain(string task, bool retrain, int seed = 100, NetworkCon
     var t = TaskRegistry.Create(task);
     var path = Path.Combine(NotebookFigures.RepositoryRoot(), "artifacts", "notebooks", "networks", file);
     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    var training = TrainingConfig.For(t) with { Seed = seed };
-    var result = new Trainer(t, config ?? t.Network, training) { CheckpointPath = path, Progress = new ConsoleTrainingProgress() }.Train();
-    Console.WriteLine($"{result.Termination} after {result.TrialsSeen:N0} trials, {result.Seconds:F0} s; saved {path}");
+    var result = LiveTraining.Train(t, config ?? t.Network, TrainingConfig.For(t) with { Seed = seed }, checkpoint: path);
     return TrainedNetwork.FromSaved(result.Network);
 }
 
