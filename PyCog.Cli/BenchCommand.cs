@@ -27,6 +27,7 @@ static class BenchCommand
         if (only is not ("all" or "training" or "integrator")) throw new UsageException($"--only takes training or integrator, got '{only}'.");
         bool avx512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
         double ghz = CpuGhz(), corePeak = ghz * (avx512 ? 64 : 32); // GFLOP/s of one core: two FMA pipes
+        PyCog.Torch.TorchRuntime.EnsureLoaded();
         TorchSharp.torch.set_num_threads(threads);
         AnsiConsole.MarkupLine($"[bold]pycog bench[/]: one training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}; " +
             $"{Environment.ProcessorCount} cores at {ghz:F2} GHz, {(avx512 ? "AVX-512" : "AVX2")}, peak {corePeak:F0} GFLOP/s a core; {threads} threads for 'all' and for torch");

@@ -30,8 +30,11 @@ public sealed class TorchEngine : ITrainingEngine
         _dynamics = network.Dynamics();
         if (dtype != ScalarType.Float32 && dtype != ScalarType.Float64) throw new ArgumentException("The torch engine computes in Float32 or Float64.", nameof(dtype));
         _dtype = dtype;
-        TorchRuntime.EnsureLoaded();
     }
+
+    // Before any field initialiser touches TorchSharp (the Scalars below): its native libraries
+    // must be prepared before TorchSharp's own static constructor first runs.
+    static TorchEngine() => TorchRuntime.EnsureLoaded();
 
     /// <inheritdoc/>
     public string Name => "torch";
