@@ -159,6 +159,27 @@ public class IntegratorTests
     }
 
     [Fact]
+    public void ContinuousModeTestTrialsEachStartWhereThePreviousEnded()
+    {
+        // pycog's RNN.run keeps x_last between runs in continuous mode: a list of test trials is a
+        // chain, and the integrator is left where the last trial ended.
+        var task = new SineWave();
+        var (p, config) = NetworkInitializer.Initialize(task.Network.Resolve(), 1234);
+        var net = TrainedNetwork.FromParameters(config, p, 0);
+        var requests = ConditionGrid.TestRequests(task, 1).Take(3).ToList();
+        var integrator = new Integrator(net, new SimulationOptions { Dt = 1 });
+        var chained = integrator.Run(task, requests, 5);
+        for (int i = 1; i < requests.Count; i++)
+        {
+            // The first recorded rate of trial i is [x]+ of trial i-1's final state (not of x0).
+            var r0 = chained[i - 1].FinalState.Select(v => Math.Max(v, 0f)).ToArray();
+            Assert.Equal(r0, chained[i].R.AsSpan(0, config.N).ToArray());
+        }
+        Assert.NotEqual(p.X0.Select(v => Math.Max(v, 0f)).ToArray(), chained[1].R.AsSpan(0, config.N).ToArray());
+        Assert.Equal(chained[^1].FinalState, integrator.LastState);
+    }
+
+    [Fact]
     public void WeightsBelowThresholdAreZeroedOnLoad()
     {
         var task = RandomDotMotion.Fixed();

@@ -174,12 +174,16 @@ public sealed unsafe class Integrator
     }
 
     /// <summary>
-    /// Runs many trials of a task, in parallel, each from x0: trial i is generated from
-    /// <paramref name="requests"/>[i] with the generator of <see cref="TrialSeed"/>(seed, i).
+    /// Runs many trials of a task: trial i is generated from <paramref name="requests"/>[i] with
+    /// the generator of <see cref="TrialSeed"/>(seed, i). Each starts from x0, in parallel; in
+    /// continuous mode, as pycog's <c>RNN.run</c> does, each starts where the previous one ended
+    /// (the first from <see cref="LastState"/>, or x0), one after another, and
+    /// <see cref="LastState"/> is left at the last one's end.
     /// <paramref name="progress"/> receives the number of trials finished.
     /// </summary>
     public IReadOnlyList<SimulatedTrial> Run(CognitiveTask task, IReadOnlyList<TrialRequest> requests, long seed, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
+        if (_net.Config.Mode == RunMode.Continuous) return RunCarryingState(task, requests, seed, progress, cancellation);
         var results = new SimulatedTrial[requests.Count];
         // Equal groups, a multiple of the thread count, none above BatchSize (results do not depend on the grouping).
         int threads = Math.Max(1, _o.Threads);
@@ -212,6 +216,20 @@ public sealed unsafe class Integrator
             for (int b = 0; b < count; b++) results[start + b] = batch[b];
             progress?.Report(Interlocked.Add(ref done, count));
         });
+    }
+
+    IReadOnlyList<SimulatedTrial> RunCarryingState(CognitiveTask task, IReadOnlyList<TrialRequest> requests, long seed, IProgress<int>? progress, CancellationToken cancellation)
+    {
+        var results = new SimulatedTrial[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var rng = new Rng(TrialSeed(seed, i));
+            var trial = task.GenerateCheckedTrial(rng, _o.Dt, requests[i] with { TargetOutput = true }, _net.Config);
+            results[i] = Single(trial, rng);
+            progress?.Report(i + 1);
+        }
+        return results;
     }
 
     static float* P(float[] a) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));

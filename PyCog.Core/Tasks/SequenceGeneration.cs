@@ -34,6 +34,9 @@ public sealed class SequenceGeneration : CognitiveTask
         {
             Nin = 9 + Sequences.Count, N = 200, Nout = 2, Ei = Connectivity.GenerateEi(200),
             Tau = 50, VarRec = 0.01 * 0.01, Mode = RunMode.Continuous,
+            // pycog's lee model defines module-level x0, y0 = -0.5 (the screen's corner); its model
+            // loader takes every module name that is a network parameter, so x0 = -0.5 there.
+            X0 = -0.5,
         };
     }
 
