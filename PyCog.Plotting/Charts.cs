@@ -103,13 +103,32 @@ public static class Charts
         Finish(Chart.Plot(series.Select(s => new Scatter { x = s.X, y = s.Y, mode = "lines+markers", name = s.Name })), title, xTitle, yTitle);
 
     /// <summary>Trajectories projected on two axes (state space), one line per condition.</summary>
-    public static PlotlyChart StateSpace(IEnumerable<(string Name, double[,] Projection)> trajectories, int xAxis, int yAxis, string xTitle, string yTitle, string title = "State space") =>
-        Finish(Chart.Plot(trajectories.Select(t => new Scatter
+    /// <remarks>
+    /// <paramref name="points"/> (fixed and slow points, already projected on the same axes) are
+    /// drawn on top: stable as filled black circles, saddles as open circles, unstable and
+    /// marginal as crosses.
+    /// </remarks>
+    public static PlotlyChart StateSpace(IEnumerable<(string Name, double[,] Projection)> trajectories, int xAxis, int yAxis, string xTitle, string yTitle, string title = "State space",
+        IEnumerable<(double[] Projection, Stability Stability)>? points = null)
+    {
+        var traces = trajectories.Select(t => new Scatter
         {
             x = Enumerable.Range(0, t.Projection.GetLength(0)).Select(k => t.Projection[k, xAxis]).ToArray(),
             y = Enumerable.Range(0, t.Projection.GetLength(0)).Select(k => t.Projection[k, yAxis]).ToArray(),
             mode = "lines", name = t.Name,
-        })), title, xTitle, yTitle, 600, 550);
+        }).ToList();
+        foreach (var group in (points ?? []).GroupBy(p => p.Stability).OrderBy(g => g.Key))
+        {
+            string symbol = group.Key switch { Stability.Stable => "circle", Stability.Saddle => "circle-open", _ => "x" };
+            traces.Add(new Scatter
+            {
+                x = group.Select(p => p.Projection[xAxis]).ToArray(), y = group.Select(p => p.Projection[yAxis]).ToArray(),
+                mode = "markers", name = $"{group.Key.ToString().ToLowerInvariant()} points",
+                marker = new Marker { symbol = symbol, size = 9, color = "black" },
+            });
+        }
+        return Finish(Chart.Plot(traces), title, xTitle, yTitle, 600, 550);
+    }
 
     /// <summary>
     /// A weight matrix as a heat map with units ordered E then I: excitatory weights blue,

@@ -88,5 +88,17 @@ public class ContextAnalysisTests
         var ends = byMotion.Select(t => t.Projection[t.Projection.GetLength(0) - 1, 1] * Math.Sign(axes.Axes[1, 1])).ToList();
         for (int i = 1; i < ends.Count; i++) Assert.True(ends[i] > ends[i - 1], $"motion-axis ends not ordered by coherence: {string.Join(", ", ends)}");
         Assert.All(byMotion, t => Assert.Equal(t.SignedCoherence > 0 ? 0 : 1, t.Choice));
+
+        // A single state (a fixed point's rates) projects like a trajectory row: z-scored with the
+        // data's mean and sd, then onto the axes, computed here by hand.
+        var state = Enumerable.Range(0, n).Select(u => (double)trials[3].R[7 * n + u]).ToArray();
+        var projected = axes.ProjectRates(state);
+        for (int a = 0; a < axes.Names.Length; a++)
+        {
+            double expected = 0;
+            for (int u = 0; u < n; u++) expected += (axes.Sd![u] > 0 ? (state[u] - axes.Mean![u]) / axes.Sd[u] : 0) * axes.Axes[a, u];
+            Assert.Equal(expected, projected[a], 1e-12);
+        }
+        Assert.Throws<ArgumentException>(() => axes.ProjectRates(new double[n + 1]));
     }
 }

@@ -47,8 +47,8 @@ public sealed record FixedPointOptions
     public double DuplicateDistance { get; init; } = 1e-3;
     /// <summary>Real parts within this of zero (1/ms) are marginal.</summary>
     public double MarginalTolerance { get; init; } = 1e-6;
-    /// <summary>Iterations of BFGS per start.</summary>
-    public int MaxIterations { get; init; } = 500;
+    /// <summary>Iterations of BFGS per start (a start that needs more keeps the lowest point it reached).</summary>
+    public int MaxIterations { get; init; } = 300;
 }
 
 /// <summary>
@@ -151,21 +151,17 @@ public static class FixedPoints
         int n = net.Config.N;
         if (input.Length != net.Config.Nin) throw new ArgumentException($"The input has {input.Length} values, the network Nin = {net.Config.Nin}.", nameof(input));
         var constant = ConstantDrive(net, input);
-        var objective = ObjectiveFunction.Gradient(x => Objective(net, constant, x));
-        var found = new List<FixedPoint>();
-        foreach (var start in starts)
-        {
+        var startList = starts.ToList();
+        foreach (var start in startList)
             if (start.Length != n) throw new ArgumentException($"A starting state has {start.Length} values, the network N = {n}.", nameof(starts));
-            Vector<double> x;
-            try
-            {
-                var result = new BfgsMinimizer(1e-12, 1e-12, 1e-14, o.MaxIterations).FindMinimum(objective, Vector<double>.Build.DenseOfArray(start));
-                x = result.MinimizingPoint;
-            }
-            catch (Exception e) when (e is MaximumIterationsException or MathNet.Numerics.NonConvergenceException or EvaluationException or ArgumentException)
-            {
-                continue; // this start did not settle: no point from it
-            }
+        // Starts are independent: minimise them on every core; duplicates are then removed in the
+        // starts' order, so the result does not depend on the thread count.
+        var minima = new Vector<double>?[startList.Count];
+        Parallel.For(0, startList.Count, i => minima[i] = Minimise(net, constant, startList[i], o.MaxIterations));
+        var found = new List<FixedPoint>();
+        foreach (var x in minima)
+        {
+            if (x is null) continue;
             var (fx, jx) = Dynamics(net, input, x);
             double q = 0.5 * fx.DotProduct(fx);
             if (!(q <= o.SlowTolerance)) continue;
@@ -174,6 +170,31 @@ public static class FixedPoints
             found.Add(new FixedPoint(x.ToArray(), q, eigen, Classify(eigen, o.MarginalTolerance), q <= o.FixedTolerance));
         }
         return found.OrderBy(p => p.Q).ToList();
+    }
+
+    /// <summary>
+    /// BFGS from one start. Near a slow point (a line attractor) q keeps creeping down and BFGS
+    /// runs out of iterations; the lowest point it evaluated is then what it found, and the
+    /// caller's tolerance decides whether that is slow enough. Null if nothing finite was reached.
+    /// </summary>
+    static Vector<double>? Minimise(TrainedNetwork net, double[] constantDrive, double[] start, int maxIterations)
+    {
+        Vector<double>? best = null;
+        double bestQ = double.PositiveInfinity;
+        var objective = ObjectiveFunction.Gradient(x =>
+        {
+            var (q, g) = Objective(net, constantDrive, x);
+            if (q < bestQ) { bestQ = q; best = x.Clone(); }
+            return (q, g);
+        });
+        try
+        {
+            return new BfgsMinimizer(1e-12, 1e-12, 1e-14, maxIterations).FindMinimum(objective, Vector<double>.Build.DenseOfArray(start)).MinimizingPoint;
+        }
+        catch (Exception e) when (e is MaximumIterationsException or MathNet.Numerics.NonConvergenceException or EvaluationException or ArgumentException)
+        {
+            return best;
+        }
     }
 
     /// <summary>Stable, saddle, unstable or marginal, from the eigenvalues' real parts.</summary>

@@ -13,6 +13,25 @@ public sealed record TaskAxes(string[] Names, double[,] Axes, int[] MaxNormTimeI
         for (int i = 0; i < t; i++) for (int k = 0; k < a; k++) { double s = 0; for (int u = 0; u < n; u++) s += trajectory[i, u] * Axes[k, u]; p[i, k] = s; }
         return p;
     }
+
+    /// <summary>Per-unit mean of the z-scoring the axes were found with (null: the data were not z-scored here).</summary>
+    public double[]? Mean { get; init; }
+    /// <summary>Per-unit standard deviation of that z-scoring.</summary>
+    public double[]? Sd { get; init; }
+
+    /// <summary>
+    /// Projects one state's rates (N values, for example a fixed point's) onto the axes, z-scored
+    /// with <see cref="Mean"/> and <see cref="Sd"/> like the trajectories.
+    /// </summary>
+    public double[] ProjectRates(double[] rates)
+    {
+        if (Mean is null || Sd is null) throw new InvalidOperationException("These axes carry no z-scoring parameters.");
+        if (rates.Length != Mean.Length) throw new ArgumentException($"Expected {Mean.Length} rates, got {rates.Length}.", nameof(rates));
+        var row = new double[1, rates.Length];
+        for (int u = 0; u < rates.Length; u++) row[0, u] = rates[u];
+        var p = Project(TargetedDimensionalityReduction.ZScore(row, Mean, Sd));
+        return Enumerable.Range(0, Names.Length).Select(k => p[0, k]).ToArray();
+    }
 }
 
 /// <summary>

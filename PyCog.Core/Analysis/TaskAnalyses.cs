@@ -145,7 +145,8 @@ public static class TaskAnalyses
             return m;
         }).ToList();
         var denoise = Average(Enumerable.Range(0, used.Count).GroupBy(i => $"{Context(used[i])} {used[i].Choice} {Motion(used[i])} {Colour(used[i])}"));
-        var axes = TargetedDimensionalityReduction.Find(z, regressors, ["choice", "motion", "colour", "context"], [0, 1, 2, 3], denoise, components);
+        var axes = TargetedDimensionalityReduction.Find(z, regressors, ["choice", "motion", "colour", "context"], [0, 1, 2, 3], denoise, components)
+            with { Mean = mean, Sd = sd };
         var correct = Enumerable.Range(0, used.Count).Where(i => used[i].Choice == used[i].Info!.Choice).ToList();
         var result = new List<ContextTrajectory>();
         foreach (var context in correct.Select(i => Context(used[i])).Distinct().Order(StringComparer.Ordinal))
