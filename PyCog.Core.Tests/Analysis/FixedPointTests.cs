@@ -66,6 +66,24 @@ public class FixedPointTests
     }
 
     [Fact]
+    public void AStartThatRunsOutOfIterationsKeepsTheLowestPointReached()
+    {
+        // A near-line attractor: x' = (-x + 0.999 x) / tau along one axis is a slow direction, where
+        // BFGS creeps. With one iteration it cannot converge; the point it keeps must be lower in q
+        // than the start, and whatever the budget, the answer does not depend on the thread count.
+        var net = Network(HiddenActivation.Linear, new double[,] { { 0.999, 0 }, { 0, 0.5 } });
+        double[] start = [3, 1];
+        double q0 = FixedPoints.QAndGradient(net, [], Vector<double>.Build.DenseOfArray(start)).Q;
+        var loose = new FixedPointOptions { SlowTolerance = 1, MaxIterations = 1 };
+        var point = Assert.Single(FixedPoints.Find(net, [], [start], loose));
+        Assert.True(point.Q < q0, $"q {point.Q} not below the start's {q0}");
+        var many = Enumerable.Range(0, 16).Select(i => new[] { 3.0 - 0.1 * i, 1.0 + 0.05 * i }).ToList();
+        var a = FixedPoints.Find(net, [], many, loose with { MaxIterations = 5 });
+        var b = FixedPoints.Find(net, [], many, loose with { MaxIterations = 5 });
+        Assert.Equal(a.Select(p => p.X), b.Select(p => p.X));
+    }
+
+    [Fact]
     public void AnUnstableDirectionBesideAStableOneIsASaddle()
     {
         var net = Network(HiddenActivation.Tanh, new double[,] { { 2, 0 }, { 0, 0.5 } });
