@@ -177,6 +177,9 @@ public class IntegratorTests
         }
         Assert.NotEqual(p.X0.Select(v => Math.Max(v, 0f)).ToArray(), chained[1].R.AsSpan(0, config.N).ToArray());
         Assert.Equal(chained[^1].FinalState, integrator.LastState);
+        // Without chaining, every trial starts from x0.
+        var independent = new Integrator(net, new SimulationOptions { Dt = 1, ChainContinuousTrials = false }).Run(task, requests, 5);
+        Assert.All(independent, t => Assert.Equal(p.X0.Select(v => Math.Max(v, 0f)).ToArray(), t.R.AsSpan(0, config.N).ToArray()));
     }
 
     [Fact]

@@ -38,6 +38,12 @@ public sealed record SimulationOptions
     /// reaction times without recording every step.
     /// </summary>
     public double? CrossingThreshold { get; init; }
+    /// <summary>
+    /// Continuous-mode networks only: run a list of trials as a chain, each from where the previous
+    /// one ended (true, pycog's <c>RNN.run</c>), or each from x0 like the training trials, in
+    /// parallel (false).
+    /// </summary>
+    public bool ChainContinuousTrials { get; init; } = true;
 }
 
 /// <summary>
@@ -178,12 +184,13 @@ public sealed unsafe class Integrator
     /// the generator of <see cref="TrialSeed"/>(seed, i). Each starts from x0, in parallel; in
     /// continuous mode, as pycog's <c>RNN.run</c> does, each starts where the previous one ended
     /// (the first from <see cref="LastState"/>, or x0), one after another, and
-    /// <see cref="LastState"/> is left at the last one's end.
+    /// <see cref="LastState"/> is left at the last one's end (unless
+    /// <see cref="SimulationOptions.ChainContinuousTrials"/> is false).
     /// <paramref name="progress"/> receives the number of trials finished.
     /// </summary>
     public IReadOnlyList<SimulatedTrial> Run(CognitiveTask task, IReadOnlyList<TrialRequest> requests, long seed, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
-        if (_net.Config.Mode == RunMode.Continuous) return RunCarryingState(task, requests, seed, progress, cancellation);
+        if (_net.Config.Mode == RunMode.Continuous && _o.ChainContinuousTrials) return RunCarryingState(task, requests, seed, progress, cancellation);
         var results = new SimulatedTrial[requests.Count];
         // Equal groups, a multiple of the thread count, none above BatchSize (results do not depend on the grouping).
         int threads = Math.Max(1, _o.Threads);
