@@ -284,6 +284,19 @@ public class PaperTaskTests
         var v = Assert.Throws<TaskException>(() => Make(task, 20, TrialKind.Gradient, ("coh_m", 7), ("catch", false)));
         Assert.Contains("valid values: 1, 3, 10", v.Message);
     }
+
+    [Fact]
+    public void LeeStartsFromMinusHalfAsPycogsLeeModelDoes()
+    {
+        // pycog's examples/models/lee.py sets module-level x0, y0 = -0.5; its loader takes x0 as
+        // the network's initial state. In continuous mode x0 is not trained, so every unit starts
+        // at -0.5 (rate 0) for good.
+        var network = TaskRegistry.Create("lee").Network.Resolve();
+        Assert.Equal(-0.5, network.Config.X0);
+        Assert.False(network.Config.TrainX0);
+        var (p, _) = NetworkInitializer.Initialize(network, 1234);
+        Assert.All(p.X0, v => Assert.Equal(-0.5f, v));
+    }
 }
 
 /// <summary>The checks a task's trials pass before training, with a user-defined task.</summary>
