@@ -28,9 +28,6 @@ public static class TorchRuntime
         catch (Exception e) { return e; }
     });
 
-    /// <summary>Where the patched copy went, when one was needed (for diagnostics).</summary>
-    public static string? PatchedLibraryFolder { get; private set; }
-
     /// <summary>Throws <see cref="InvalidOperationException"/> when libtorch cannot be loaded.</summary>
     public static void EnsureLoaded()
     {
@@ -43,13 +40,14 @@ public static class TorchRuntime
     static void PrepareLinuxNativeLibraries()
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
-        var wrapper = Candidates(typeof(torch).Assembly.Location).Select(d => Path.Combine(d, "libLibTorchSharp.so")).FirstOrDefault(File.Exists);
+        var folders = Candidates(typeof(torch).Assembly.Location).ToList();
+        var wrapper = folders.Select(d => Path.Combine(d, "libLibTorchSharp.so")).FirstOrDefault(File.Exists);
         if (wrapper is null) return;   // TorchSharp's own search reports what is missing
         byte[] elf = File.ReadAllBytes(wrapper);
         var missing = ElfVersionNeeds.Read(elf).Where(n => !n.Weak && n.Name.StartsWith("GLIBCXX_", StringComparison.Ordinal) && !HostProvides(n.Name))
             .Select(n => n.Name).ToHashSet();
         if (missing.Count == 0) return;
-        var libtorch = Candidates(typeof(torch).Assembly.Location).Append(Path.GetDirectoryName(wrapper)!).Concat(NuGetLibTorch())
+        var libtorch = folders.Append(Path.GetDirectoryName(wrapper)!).Concat(NuGetLibTorch())
             .FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")))
             ?? throw new DllNotFoundException("libtorch_cpu.so was not found beside TorchSharp or in the NuGet cache (package libtorch-cpu-linux-x64).");
 
@@ -73,7 +71,6 @@ public static class TorchRuntime
         }
         NativeLibrary.Load(Path.Combine(libtorch, "libtorch_cpu.so"));
         NativeLibrary.Load(patched);
-        PatchedLibraryFolder = folder;
     }
 
     /// <summary>Folders where a build output, a published app or a NuGet package keeps TorchSharp's native files.</summary>
