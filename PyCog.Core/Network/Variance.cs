@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 using PyCog.Numerics;
 
@@ -124,7 +126,13 @@ public sealed class NoiseSampler
     void FillRow(Span<float> d, ReadOnlySpan<double> g, Span<float> z, ReadOnlySpan<float> unitScale)
     {
         if (_chol is null)
-            for (int i = 0; i < _units; i++) d[i] = _sd![i] * (float)g[i];
+        {
+            // sd * (float)g, eight samples at a time: narrowing rounds as the scalar cast does.
+            int i = 0;
+            for (; i + 8 <= _units; i += 8)
+                (Vector256.Create<float>(_sd.AsSpan(i, 8)) * Vector256.Narrow(Vector256.Create(g.Slice(i, 4)), Vector256.Create(g.Slice(i + 4, 4)))).CopyTo(d.Slice(i, 8));
+            for (; i < _units; i++) d[i] = _sd![i] * (float)g[i];
+        }
         else
         {
             for (int i = 0; i < _units; i++) z[i] = (float)g[i];
@@ -135,6 +143,6 @@ public sealed class NoiseSampler
                 d[i] = s;
             }
         }
-        if (!unitScale.IsEmpty) for (int i = 0; i < _units; i++) d[i] *= unitScale[i];
+        if (!unitScale.IsEmpty) TensorPrimitives.Multiply(d, unitScale[.._units], d);
     }
 }

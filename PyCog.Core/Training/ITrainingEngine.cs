@@ -53,18 +53,21 @@ public static class EngineExtensions
         int time = batch.Time, bsz = batch.Trials, nout = batch.Nout;
         double maskTotal = batch.MaskSum(), lossSum = 0, sqSum = 0, regSum = 0;
         var outputs = new float[time * bsz * nout];
+        // One set of chunk arrays, refilled for every whole chunk: fresh multi-megabyte arrays per chunk
+        // cost more in page faults and copying than the evaluation itself.
+        var arrays = new Dictionary<(int Count, int Width, int Which), float[]>();
         for (int b0 = 0; b0 < bsz; b0 += chunk)
         {
             int count = Math.Min(chunk, bsz - b0);
-            float[] Slice(float[] source, int width)
+            float[] Slice(float[] source, int width, int which)
             {
-                var dest = new float[time * count * width];
+                if (!arrays.TryGetValue((count, width, which), out var dest)) arrays[(count, width, which)] = dest = new float[time * count * width];
                 for (int t = 0; t < time; t++)
                     Array.Copy(source, (t * bsz + b0) * width, dest, t * count * width, count * width);
                 return dest;
             }
-            var sub = new Batch(time, count, batch.Nin, batch.N, nout, Slice(batch.Inputs, batch.Nin), Slice(batch.RecurrentNoise, batch.N),
-                Slice(batch.Targets, nout), Slice(batch.Mask, nout), batch.TrialList.Count == bsz ? batch.TrialList.Skip(b0).Take(count).ToList() : null);
+            var sub = new Batch(time, count, batch.Nin, batch.N, nout, Slice(batch.Inputs, batch.Nin, 0), Slice(batch.RecurrentNoise, batch.N, 1),
+                Slice(batch.Targets, nout, 2), Slice(batch.Mask, nout, 3), batch.TrialList.Count == bsz ? batch.TrialList.Skip(b0).Take(count).ToList() : null);
             double m = sub.MaskSum();
             var e = m > 0 ? engine.Evaluate(parameters, sub) : null;
             if (e is null) continue;

@@ -114,6 +114,8 @@ public sealed class Trainer
         var validationData = new Dataset(_task, run.Network, TrialKind.Validation, c.NValidation, c.ValidationSeed)
         { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials };
         using var minibatches = new Prefetcher(gradientData);
+        // The next validation set (1,000 trials or so) is drawn in the background during the steps before it.
+        using var validationSets = new Prefetcher(validationData);
         int checkFreq = c.CheckFrequency;
         long patience = c.PatienceSteps;
         var clock = Stopwatch.StartNew();
@@ -126,9 +128,9 @@ public sealed class Trainer
         {
             run.Current = current;
             run.GradientRng = minibatches.State;
-            run.ValidationRng = validationData.Rng.GetState();
+            run.ValidationRng = validationSets.State;
             run.GradientTrials = minibatches.TrialsSeen;
-            run.ValidationTrials = validationData.TrialsSeen;
+            run.ValidationTrials = validationSets.TrialsSeen;
             run.ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds;
             if (CheckpointPath is not null) run.Save(CheckpointPath);
         }
@@ -148,7 +150,7 @@ public sealed class Trainer
             run.Iteration = iter;
             if ((iter - 1) % checkFreq == 0 && run.ValidatedAt != iter)
             {
-                var batch = validationData.Next();
+                var batch = validationSets.Next();
                 var eval = engine.EvaluateInChunks(current, batch);
                 if (!double.IsFinite(eval.Cost)) return Finish(Termination.Diverged);
                 double? perf = _task.Performance(batch.TrialList, eval.Outputs);

@@ -20,7 +20,8 @@ public static class TrainingMemory
         double enginePerRow = 7 * np + 3 * Math.Ceiling(nout / 16) * 16 + nin;
         if (engine != "fused") enginePerRow *= 4;                      // autograd keeps every step's tensors
         double parameters = 12 * (n * n + n * nin + n * nout);
-        double floats = steps * (nGradient + nValidation) * perTrialStep + engineRows * enginePerRow + parameters;
+        // Two of each set: the one in use and the next, drawn meanwhile (Prefetcher).
+        double floats = 2 * steps * (nGradient + nValidation) * perTrialStep + engineRows * enginePerRow + parameters;
         return 4 * floats + 200e6;                                     // plus the runtime itself
     }
 
