@@ -20,7 +20,7 @@ static class TrainCommand
         if (a.Positional.Count != 1) throw new UsageException("train needs exactly one task name.");
         var task = TaskRegistry.Create(a.Positional[0]);
         string engine = (a.Get("--engine") ?? "fused").ToLowerInvariant();
-        int threads = a.Int("--threads", Environment.ProcessorCount, 1, 1024);
+        int threads = a.Int("--threads", FusedEngine.TrainingThreads, 1, 1024);
         EngineFactory factory = engine switch
         {
             "fused" => FusedEngine.WithThreads(threads),
