@@ -9,7 +9,8 @@ usage: pycog <command> [options]
 
 commands:
   train <task> [--seed N] [--engine fused|torch] [--threads N] [--out FILE] [--summary FILE.json] [--set name=value ...]
-                                 train a network (resumes when --out holds an unfinished run)
+                                 train a network (resumes when --out holds an unfinished run); --threads: engine
+                                 threads, default every core but one, which draws the next minibatches
   info <FILE>                    describe a trained network or checkpoint file
   tasks                          list the tasks
   trial <task> [--name gradient|validation|test] [--dt D] [--seed N] [--index B] [--set key=value ...]

@@ -135,6 +135,37 @@ public static unsafe class Gemm
             float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
             float* c0 = c + (long)row * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
             int j = 0;
+            // 4 rows x 48 columns: twelve accumulators keep both FMA pipes busy through their latency.
+            for (; j + 3 * W <= cols; j += 3 * W)
+            {
+                Vector512<float> x00, x01, x02, x10, x11, x12, x20, x21, x22, x30, x31, x32;
+                if (accumulate)
+                {
+                    x00 = Vector512.Load(c0 + j); x01 = Vector512.Load(c0 + j + W); x02 = Vector512.Load(c0 + j + 2 * W);
+                    x10 = Vector512.Load(c1 + j); x11 = Vector512.Load(c1 + j + W); x12 = Vector512.Load(c1 + j + 2 * W);
+                    x20 = Vector512.Load(c2 + j); x21 = Vector512.Load(c2 + j + W); x22 = Vector512.Load(c2 + j + 2 * W);
+                    x30 = Vector512.Load(c3 + j); x31 = Vector512.Load(c3 + j + W); x32 = Vector512.Load(c3 + j + 2 * W);
+                }
+                else { x00 = x01 = x02 = x10 = x11 = x12 = x20 = x21 = x22 = x30 = x31 = x32 = Vector512<float>.Zero; }
+                float* b = bt + j;
+                for (int kk = 0; kk < k; kk++, b += ldb)
+                {
+                    long o = (long)kk * sk;
+                    var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W); var w2 = Vector512.Load(b + 2 * W);
+                    var v = Vector512.Create(a0[o]);
+                    x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
+                    v = Vector512.Create(a1[o]);
+                    x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12);
+                    v = Vector512.Create(a2[o]);
+                    x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22);
+                    v = Vector512.Create(a3[o]);
+                    x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32);
+                }
+                x00.Store(c0 + j); x01.Store(c0 + j + W); x02.Store(c0 + j + 2 * W);
+                x10.Store(c1 + j); x11.Store(c1 + j + W); x12.Store(c1 + j + 2 * W);
+                x20.Store(c2 + j); x21.Store(c2 + j + W); x22.Store(c2 + j + 2 * W);
+                x30.Store(c3 + j); x31.Store(c3 + j + W); x32.Store(c3 + j + 2 * W);
+            }
             for (; j + 2 * W <= cols; j += 2 * W)
             {
                 Vector512<float> x00, x01, x10, x11, x20, x21, x30, x31;

@@ -1,12 +1,12 @@
 namespace PyCog.Training;
 
 /// <summary>
-/// Draws the next gradient minibatch on another thread while the engine works on the current
-/// one (generating trials and noise from one generator is sequential work that would otherwise
-/// leave the cores idle). The minibatches and their order are the dataset's own, so results do
-/// not change; <see cref="State"/> and <see cref="TrialsSeen"/> describe the dataset as of the
-/// last minibatch handed out, which is what a checkpoint must save: a resumed run draws the
-/// prefetched minibatch again.
+/// Draws a dataset's next batch (a gradient minibatch, or the next validation set) on another
+/// thread while the engine works (generating trials and noise from one generator is sequential
+/// work that would otherwise leave the cores idle). The batches and their order are the dataset's
+/// own, so results do not change; <see cref="State"/> and <see cref="TrialsSeen"/> describe the
+/// dataset as of the last batch handed out, which is what a checkpoint must save: a resumed run
+/// draws the prefetched batch again.
 /// </summary>
 public sealed class Prefetcher : IDisposable
 {
