@@ -39,12 +39,21 @@ ref = os.path.join(TMP, "reference.npz")
 r = pycog(*TRAIN, "--out", ref)
 check("uninterrupted run", r.returncode == 0 and os.path.exists(ref), r.stderr[-300:])
 
+def default_signals():
+    """In the child, before exec: SIGINT and SIGHUP back to their defaults. A shell that starts this
+    script in the background (or under nohup) leaves them ignored, and an ignored signal is never
+    delivered to the trainer, so the run would just go on."""
+    for s in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(s, signal.SIG_DFL)
+
+
 out = os.path.join(TMP, "interrupted.npz")
 rng = random.Random(2024)
 signals = [signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP]
 stops, during_save, finished = 0, 0, False
 for round_ in range(31):  # 30 stopped rounds, then one left to finish
-    p = subprocess.Popen(["dotnet", DLL, *TRAIN, "--out", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(["dotnet", DLL, *TRAIN, "--out", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=default_signals)
     if round_ == 30:
         sig = None   # the last round runs to the end
     elif round_ % 3 == 2:
@@ -213,7 +222,8 @@ check("the diverged file opens with info", pycog("info", diverged).returncode ==
 check("the diverged file runs trials", pycog("trials", diverged, "--out", os.path.join(TMP, "d.npz"), "--n", "1").returncode == 0)
 # A second trainer on a file that is being trained is refused, naming the holder.
 long_run = os.path.join(TMP, "locked.npz")
-p = subprocess.Popen(["dotnet", DLL, "train", "rdm_fixed", "--out", long_run, "--set", "max_iter=100000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+p = subprocess.Popen(["dotnet", DLL, "train", "rdm_fixed", "--out", long_run, "--set", "max_iter=100000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     preexec_fn=default_signals)
 deadline = time.time() + 60
 while not os.path.exists(long_run) and time.time() < deadline:
     time.sleep(0.1)

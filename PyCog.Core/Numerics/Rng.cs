@@ -53,18 +53,25 @@ public sealed class Rng
 
     /// <summary>Next 64 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong NextUInt64()
+    public ulong NextUInt64() => Step(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    /// <summary>One xoshiro256** step on a state held anywhere (fields, or locals in a tight loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ulong Step(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
     {
-        ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3; _s2 ^= t;
-        _s3 = BitOperations.RotateLeft(_s3, 45);
+        ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+        s3 = BitOperations.RotateLeft(s3, 45);
         return result;
     }
 
     /// <summary>Uniform on [0, 1) with 53 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => Unit(NextUInt64());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static double Unit(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Uniform on [low, high).</summary>
     public double Uniform(double low, double high) => low + (high - low) * NextDouble();
@@ -134,18 +141,11 @@ public sealed class Rng
     {
         // The state in locals (registers) for the whole loop; acceptance advances the index without a branch.
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
-        const double Scale = 1.0 / (1UL << 53);
         int got = 0;
         while (got < want)
         {
-            ulong r = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-            ulong t = s1 << 17;
-            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = BitOperations.RotateLeft(s3, 45);
-            double u = 2 * ((r >> 11) * Scale) - 1;
-            r = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-            t = s1 << 17;
-            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = BitOperations.RotateLeft(s3, 45);
-            double v = 2 * ((r >> 11) * Scale) - 1;
+            double u = 2 * Unit(Step(ref s0, ref s1, ref s2, ref s3)) - 1;
+            double v = 2 * Unit(Step(ref s0, ref s1, ref s2, ref s3)) - 1;
             double s = u * u + v * v;
             us[got] = u; vs[got] = v; ss[got] = s;
             got += (s < 1) & (s != 0) ? 1 : 0;
