@@ -17,7 +17,6 @@ namespace PyCog.Training;
 /// </summary>
 public sealed unsafe class FusedEngine : ITrainingEngine
 {
-
     readonly NetworkConfig _c;
     readonly TrainingConfig _t;
     readonly ResolvedNetworkConfig _network;
@@ -80,8 +79,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>
     /// Engine threads a training run uses by default: every core but one, which the trainer's
     /// background threads use to draw the next minibatch and validation set (at least one). On a
-    /// 2-core machine a second engine thread only competed with them: rdm_fixed took 31.1 s to its
-    /// criterion with two engine threads and 27.5 s with one.
+    /// 2-core machine a second engine thread only competed with them: rdm_fixed took 33.8 s to its
+    /// criterion with two engine threads and 27.9-32.1 s with one (README, Speed).
     /// </summary>
     public static int TrainingThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
