@@ -47,7 +47,7 @@ public unsafe class KernelTests
         fixed (float* pa = a, pb = b, p1 = c1, p2 = c2)
         {
             Gemm.Multiply(m, k, cols, pa, k, 1, pb, cols, p1, cols, false);
-            Gemm.MultiplyParallel(m, k, cols, pa, k, 1, pb, cols, p2, cols, false, threads: 2);
+            using (var team = new WorkerTeam(2)) Gemm.MultiplyParallel(m, k, cols, pa, k, 1, pb, cols, p2, cols, false, team);
         }
         Assert.Equal(c1, c2);
     }

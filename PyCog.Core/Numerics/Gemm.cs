@@ -21,7 +21,7 @@ public static unsafe class Gemm
     public const int DenseRowBlock = 6;
 
     const int RowBlock = 64;
-    const int KBlock = 256;
+    const int KBlock = 128;
 
     /// <summary>Rounds <paramref name="n"/> up to a multiple of <see cref="ColumnMultiple"/>.</summary>
     public static int Pad(int n) => (n + ColumnMultiple - 1) / ColumnMultiple * ColumnMultiple;
@@ -51,15 +51,16 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// As <see cref="Multiply"/>, with the rows of C split between threads (for large products).
-    /// Each element is still summed in the same order as the serial product.
+    /// As <see cref="Multiply"/>, with the rows of C split between the threads of <paramref name="team"/>
+    /// (for large products). Each element is still summed in the same order as the serial product.
     /// </summary>
-    public static void MultiplyParallel(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate, int threads)
+    public static void MultiplyParallel(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate, WorkerTeam team)
     {
+        int threads = team.Threads;
         if (threads <= 1 || m < 8 || (long)m * k * cols < 1_000_000) { Multiply(m, k, cols, a, sm, sk, bt, ldb, c, ldc, accumulate); return; }
         int chunk = ((m + threads - 1) / threads + 3) / 4 * 4;
         nint pa = (nint)a, pb = (nint)bt, pc = (nint)c;
-        Parallel.For(0, (m + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        team.For((m + chunk - 1) / chunk, part =>
         {
             int m0 = part * chunk, rows = Math.Min(chunk, m - m0);
             Multiply(rows, k, cols, (float*)pa + (long)m0 * sm, sm, sk, (float*)pb, ldb, (float*)pc + (long)m0 * ldc, ldc, accumulate);
@@ -125,107 +126,172 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// AVX-512. Column panels outside, rows inside: one K x 48 panel of Bt stays in the first-level
+    /// cache while every row block of A passes over it, so the weights are read from the
+    /// second-level cache once per panel rather than once per four rows (at N = 500 a thread's
+    /// ten trials of a recurrence step read 1 MB of weights). Register blocks of 4 x 48 (twelve
+    /// accumulators keep both FMA pipes busy through their latency), 2 x 48 for a remaining pair
+    /// of rows (a thread's share of trials often ends in one), and narrower ones at the edges.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel512(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
     {
         const int W = 16;
-        int row = 0;
-        for (; row + 4 <= m; row += 4)
+        int j = 0;
+        for (; j + 3 * W <= cols; j += 3 * W)
         {
-            float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
-            float* c0 = c + (long)row * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-            int j = 0;
-            // 4 rows x 48 columns: twelve accumulators keep both FMA pipes busy through their latency.
-            for (; j + 3 * W <= cols; j += 3 * W)
-            {
-                Vector512<float> x00, x01, x02, x10, x11, x12, x20, x21, x22, x30, x31, x32;
-                if (accumulate)
-                {
-                    x00 = Vector512.Load(c0 + j); x01 = Vector512.Load(c0 + j + W); x02 = Vector512.Load(c0 + j + 2 * W);
-                    x10 = Vector512.Load(c1 + j); x11 = Vector512.Load(c1 + j + W); x12 = Vector512.Load(c1 + j + 2 * W);
-                    x20 = Vector512.Load(c2 + j); x21 = Vector512.Load(c2 + j + W); x22 = Vector512.Load(c2 + j + 2 * W);
-                    x30 = Vector512.Load(c3 + j); x31 = Vector512.Load(c3 + j + W); x32 = Vector512.Load(c3 + j + 2 * W);
-                }
-                else { x00 = x01 = x02 = x10 = x11 = x12 = x20 = x21 = x22 = x30 = x31 = x32 = Vector512<float>.Zero; }
-                float* b = bt + j;
-                for (int kk = 0; kk < k; kk++, b += ldb)
-                {
-                    long o = (long)kk * sk;
-                    var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W); var w2 = Vector512.Load(b + 2 * W);
-                    var v = Vector512.Create(a0[o]);
-                    x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
-                    v = Vector512.Create(a1[o]);
-                    x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12);
-                    v = Vector512.Create(a2[o]);
-                    x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22);
-                    v = Vector512.Create(a3[o]);
-                    x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32);
-                }
-                x00.Store(c0 + j); x01.Store(c0 + j + W); x02.Store(c0 + j + 2 * W);
-                x10.Store(c1 + j); x11.Store(c1 + j + W); x12.Store(c1 + j + 2 * W);
-                x20.Store(c2 + j); x21.Store(c2 + j + W); x22.Store(c2 + j + 2 * W);
-                x30.Store(c3 + j); x31.Store(c3 + j + W); x32.Store(c3 + j + 2 * W);
-            }
-            for (; j + 2 * W <= cols; j += 2 * W)
-            {
-                Vector512<float> x00, x01, x10, x11, x20, x21, x30, x31;
-                if (accumulate)
-                {
-                    x00 = Vector512.Load(c0 + j); x01 = Vector512.Load(c0 + j + W);
-                    x10 = Vector512.Load(c1 + j); x11 = Vector512.Load(c1 + j + W);
-                    x20 = Vector512.Load(c2 + j); x21 = Vector512.Load(c2 + j + W);
-                    x30 = Vector512.Load(c3 + j); x31 = Vector512.Load(c3 + j + W);
-                }
-                else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector512<float>.Zero; }
-                float* b = bt + j;
-                for (int kk = 0; kk < k; kk++, b += ldb)
-                {
-                    long o = (long)kk * sk;
-                    float s0 = a0[o], s1 = a1[o], s2 = a2[o], s3 = a3[o];
-                    var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W);
-                    var v = Vector512.Create(s0); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01);
-                    v = Vector512.Create(s1); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11);
-                    v = Vector512.Create(s2); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21);
-                    v = Vector512.Create(s3); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31);
-                }
-                x00.Store(c0 + j); x01.Store(c0 + j + W); x10.Store(c1 + j); x11.Store(c1 + j + W);
-                x20.Store(c2 + j); x21.Store(c2 + j + W); x30.Store(c3 + j); x31.Store(c3 + j + W);
-            }
-            for (; j < cols; j += W)
-            {
-                Vector512<float> x0, x1, x2, x3;
-                if (accumulate) { x0 = Vector512.Load(c0 + j); x1 = Vector512.Load(c1 + j); x2 = Vector512.Load(c2 + j); x3 = Vector512.Load(c3 + j); }
-                else { x0 = x1 = x2 = x3 = Vector512<float>.Zero; }
-                float* b = bt + j;
-                for (int kk = 0; kk < k; kk++, b += ldb)
-                {
-                    long o = (long)kk * sk;
-                    float s0 = a0[o], s1 = a1[o], s2 = a2[o], s3 = a3[o];
-                    var w0 = Vector512.Load(b);
-                    x0 = Vector512.FusedMultiplyAdd(Vector512.Create(s0), w0, x0);
-                    x1 = Vector512.FusedMultiplyAdd(Vector512.Create(s1), w0, x1);
-                    x2 = Vector512.FusedMultiplyAdd(Vector512.Create(s2), w0, x2);
-                    x3 = Vector512.FusedMultiplyAdd(Vector512.Create(s3), w0, x3);
-                }
-                x0.Store(c0 + j); x1.Store(c1 + j); x2.Store(c2 + j); x3.Store(c3 + j);
-            }
+            int row = 0;
+            for (; row + 4 <= m; row += 4) Block4x48(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
+            for (; row + 2 <= m; row += 2) Block2x48(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
+            if (row < m)
+                for (int v = 0; v < 3; v++) Block1x16(k, a + (long)row * sm, sk, bt + j + v * W, ldb, c + (long)row * ldc + j + v * W, accumulate);
         }
-        for (; row < m; row++)
+        for (; j + 2 * W <= cols; j += 2 * W)
         {
-            float* a0 = a + (long)row * sm;
-            float* c0 = c + (long)row * ldc;
-            for (int j = 0; j < cols; j += W)
-            {
-                var x0 = accumulate ? Vector512.Load(c0 + j) : Vector512<float>.Zero;
-                float* b = bt + j;
-                for (int kk = 0; kk < k; kk++, b += ldb)
-                {
-                    float s0 = a0[(long)kk * sk];
-                    x0 = Vector512.FusedMultiplyAdd(Vector512.Create(s0), Vector512.Load(b), x0);
-                }
-                x0.Store(c0 + j);
-            }
+            int row = 0;
+            for (; row + 4 <= m; row += 4) Block4x32(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
+            for (; row + 2 <= m; row += 2)
+                for (int v = 0; v < 2; v++) Block2x16(k, a + (long)row * sm, sm, sk, bt + j + v * W, ldb, c + (long)row * ldc + j + v * W, ldc, accumulate);
+            if (row < m)
+                for (int v = 0; v < 2; v++) Block1x16(k, a + (long)row * sm, sk, bt + j + v * W, ldb, c + (long)row * ldc + j + v * W, accumulate);
         }
+        for (; j < cols; j += W)
+        {
+            int row = 0;
+            for (; row + 4 <= m; row += 4) Block4x16(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
+            for (; row + 2 <= m; row += 2) Block2x16(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
+            if (row < m) Block1x16(k, a + (long)row * sm, sk, bt + j, ldb, c + (long)row * ldc + j, accumulate);
+        }
+    }
+
+    // The register blocks: C[rows, 16 v] (+)= A[rows, 0..k) Bt[0..k, 16 v], each element one chain of
+    // fused multiply-adds over k in order, so that every block gives a row the same bits.
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block4x48(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    {
+        const int W = 16;
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        Vector512<float> x00, x01, x02, x10, x11, x12, x20, x21, x22, x30, x31, x32;
+        if (accumulate)
+        {
+            x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x02 = Vector512.Load(c0 + 2 * W);
+            x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W);
+            x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x22 = Vector512.Load(c2 + 2 * W);
+            x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); x32 = Vector512.Load(c3 + 2 * W);
+        }
+        else { x00 = x01 = x02 = x10 = x11 = x12 = x20 = x21 = x22 = x30 = x31 = x32 = Vector512<float>.Zero; }
+        for (int kk = 0; kk < k; kk++, b += ldb)
+        {
+            long o = (long)kk * sk;
+            var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W); var w2 = Vector512.Load(b + 2 * W);
+            var v = Vector512.Create(a0[o]);
+            x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
+            v = Vector512.Create(a1[o]);
+            x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12);
+            v = Vector512.Create(a2[o]);
+            x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22);
+            v = Vector512.Create(a3[o]);
+            x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32);
+        }
+        x00.Store(c0); x01.Store(c0 + W); x02.Store(c0 + 2 * W);
+        x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W);
+        x20.Store(c2); x21.Store(c2 + W); x22.Store(c2 + 2 * W);
+        x30.Store(c3); x31.Store(c3 + W); x32.Store(c3 + 2 * W);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block4x32(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    {
+        const int W = 16;
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        Vector512<float> x00, x01, x10, x11, x20, x21, x30, x31;
+        if (accumulate)
+        {
+            x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W);
+            x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W);
+        }
+        else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector512<float>.Zero; }
+        for (int kk = 0; kk < k; kk++, b += ldb)
+        {
+            long o = (long)kk * sk;
+            var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W);
+            var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01);
+            v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11);
+            v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21);
+            v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31);
+        }
+        x00.Store(c0); x01.Store(c0 + W); x10.Store(c1); x11.Store(c1 + W);
+        x20.Store(c2); x21.Store(c2 + W); x30.Store(c3); x31.Store(c3 + W);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block4x16(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    {
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        Vector512<float> x0, x1, x2, x3;
+        if (accumulate) { x0 = Vector512.Load(c0); x1 = Vector512.Load(c1); x2 = Vector512.Load(c2); x3 = Vector512.Load(c3); }
+        else { x0 = x1 = x2 = x3 = Vector512<float>.Zero; }
+        for (int kk = 0; kk < k; kk++, b += ldb)
+        {
+            long o = (long)kk * sk;
+            var w0 = Vector512.Load(b);
+            x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[o]), w0, x0);
+            x1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[o]), w0, x1);
+            x2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[o]), w0, x2);
+            x3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[o]), w0, x3);
+        }
+        x0.Store(c0); x1.Store(c1); x2.Store(c2); x3.Store(c3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block2x48(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    {
+        const int W = 16;
+        float* a1 = a0 + sm, c1 = c0 + ldc;
+        Vector512<float> x00, x01, x02, x10, x11, x12;
+        if (accumulate)
+        {
+            x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x02 = Vector512.Load(c0 + 2 * W);
+            x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W);
+        }
+        else { x00 = x01 = x02 = x10 = x11 = x12 = Vector512<float>.Zero; }
+        for (int kk = 0; kk < k; kk++, b += ldb)
+        {
+            long o = (long)kk * sk;
+            var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W); var w2 = Vector512.Load(b + 2 * W);
+            var v = Vector512.Create(a0[o]);
+            x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
+            v = Vector512.Create(a1[o]);
+            x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12);
+        }
+        x00.Store(c0); x01.Store(c0 + W); x02.Store(c0 + 2 * W);
+        x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block2x16(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    {
+        float* a1 = a0 + sm, c1 = c0 + ldc;
+        var x0 = accumulate ? Vector512.Load(c0) : Vector512<float>.Zero;
+        var x1 = accumulate ? Vector512.Load(c1) : Vector512<float>.Zero;
+        for (int kk = 0; kk < k; kk++, b += ldb)
+        {
+            long o = (long)kk * sk;
+            var w0 = Vector512.Load(b);
+            x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[o]), w0, x0);
+            x1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[o]), w0, x1);
+        }
+        x0.Store(c0); x1.Store(c1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block1x16(int k, float* a0, int sk, float* b, int ldb, float* c0, bool accumulate)
+    {
+        var x0 = accumulate ? Vector512.Load(c0) : Vector512<float>.Zero;
+        for (int kk = 0; kk < k; kk++, b += ldb) x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[(long)kk * sk]), Vector512.Load(b), x0);
+        x0.Store(c0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -31,13 +31,33 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// Threads (all cores by default). Trials are independent until the weight gradients, so each
     /// thread runs whole trials through the forward and backward recurrences; the large products
     /// split their output rows. Every number is computed by the same operations in the same order
-    /// whatever the thread count (trial chunks start at multiples of the kernel's four-row groups),
-    /// so results are bit-identical for any value.
+    /// whatever the thread count (the matrix kernel sums each element over k in one fixed order,
+    /// whichever register block the row falls in), so results are bit-identical for any value.
     /// </summary>
-    public int Threads { get; set; } = Environment.ProcessorCount;
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"At least one thread, got {value}.");
+            if (value == _threads) return;
+            _threads = value;
+            _team?.Dispose();
+            _team = null;
+        }
+    }
 
-    /// <summary>Rows of the matrix kernel's register group: trial chunks start at multiples of it.</summary>
-    const int TrialAlign = 4;
+    int _threads = Environment.ProcessorCount;
+    WorkerTeam? _team;
+
+    /// <summary>The threads of <see cref="Threads"/>, started at the first step that needs them.</summary>
+    WorkerTeam Team => _team ??= new WorkerTeam(_threads);
+
+    /// <summary>
+    /// Trials per unit of the recurrences' split: pairs, which the matrix kernel runs nearly as fast
+    /// as its four-row blocks, so that 20 trials on two threads split 10 / 10 (with fours: 12 / 8).
+    /// </summary>
+    const int TrialAlign = 2;
 
     /// <summary>
     /// Runs <paramref name="body"/>(start, count) over [0, <paramref name="count"/>) in contiguous
@@ -46,10 +66,10 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     void Split(int count, int align, Action<int, int> body)
     {
         int groups = (count + align - 1) / align;
-        int parts = Math.Min(Math.Max(1, Threads), groups);
+        int parts = Math.Min(Threads, groups);
         if (parts <= 1) { body(0, count); return; }
         int per = (groups + parts - 1) / parts * align;
-        Parallel.For(0, (count + per - 1) / per, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        Team.For((count + per - 1) / per, part =>
         {
             int start = part * per;
             body(start, Math.Min(per, count - start));
@@ -95,15 +115,32 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     static float[] Pinned(int length) => GC.AllocateArray<float>(Math.Max(length, 1), pinned: true);
     static float* P(float[] a) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));
 
+    /// <summary>
+    /// A buffer of rows (unit vectors per time step and trial), read only through <see cref="Row"/>:
+    /// one cache line longer than asked, so that its first row can start on a cache-line boundary.
+    /// Two threads write neighbouring trials of the same time step; when the boundary between their
+    /// rows fell inside a cache line, the line went back and forth between the cores every step.
+    /// </summary>
+    static float[] RowBuffer(int length) => Pinned(length + CacheLineFloats);
+
+    /// <summary>The first 64-byte-aligned float of a <see cref="RowBuffer"/> (pinned, so it never moves).</summary>
+    static float* Row(float[] buffer)
+    {
+        float* p = P(buffer);
+        return p + ((CacheLineFloats - (int)(((nint)p & 63) / sizeof(float))) & (CacheLineFloats - 1));
+    }
+
+    const int CacheLineFloats = 16;
+
     void Ensure(int time, int trials)
     {
         int rows = (time + 1) * trials;
         if (rows <= _capacityRows && _u.Length >= time * trials * Math.Max(_nin, 1)) return;
         _capacityRows = Math.Max(rows, _capacityRows * 5 / 4);
         int big = _capacityRows * _np, outs = _capacityRows * _noutp;
-        _x = Pinned(big); _r = Pinned(big); _fp = Pinned(big); _g = Pinned(big); _d = Pinned(big); _a = Pinned(big); _re = Pinned(big);
-        _zpre = Pinned(outs); _dz = Pinned(outs); _z = Pinned(_capacityRows * _nout);
-        _u = Pinned(_capacityRows * Math.Max(_nin, 1));
+        _x = RowBuffer(big); _r = RowBuffer(big); _fp = RowBuffer(big); _g = RowBuffer(big); _d = RowBuffer(big); _a = RowBuffer(big); _re = RowBuffer(big);
+        _zpre = RowBuffer(outs); _dz = RowBuffer(outs); _z = RowBuffer(_capacityRows * _nout);
+        _u = RowBuffer(_capacityRows * Math.Max(_nin, 1));
         _d2 = []; _a2 = [];
     }
 
@@ -139,7 +176,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
         Ensure(time, bsz);
         LoadWeights(p);
-        float* x = P(_x), r = P(_r), u = P(_u), zpre = P(_zpre), z = P(_z);
+        float* x = Row(_x), r = Row(_r), u = Row(_u), zpre = Row(_zpre), z = Row(_z);
         var f = _c.HiddenActivation;
 
         for (int b = 0; b < bsz; b++)
@@ -150,31 +187,32 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         }
         Activations.Hidden(f, new ReadOnlySpan<float>(x, bsz * np), new Span<float>(r, bsz * np));
 
-        // Input drive for every step at once: Win_ u_t + brec + noise, written into x rows 1..T.
-        float* drive = x + bsz * np;
-        if (_nin > 0)
-        {
-            batch.Inputs.AsSpan().CopyTo(new Span<float>(u, rows * _nin));
-            Gemm.MultiplyParallel(rows, _nin, np, u, _nin, 1, P(_winT), np, drive, np, false, Threads);
-        }
-        else new Span<float>(drive, rows * np).Clear();
+        if (_nin > 0) batch.Inputs.AsSpan().CopyTo(new Span<float>(u, rows * _nin));
         var noiseArray = batch.RecurrentNoise;
-        Split(rows, 1, (s0, count) =>
-        {
-            float* dr = P(_x) + bsz * np;
-            fixed (float* noise = noiseArray)
-                for (int s = s0; s < s0 + count; s++)
-                {
-                    var d = new Span<float>(dr + (long)s * np, _n);
-                    TensorPrimitives.Add(d, new ReadOnlySpan<float>(_brec, 0, _n), d);
-                    TensorPrimitives.Add(d, new ReadOnlySpan<float>(noise + (long)s * _n, _n), d);
-                }
-        });
-
-        // Recurrence: x_t = (1 - alpha) x_{t-1} + alpha (Wrec_ r_{t-1} + drive_t), whole trials per thread.
+        // Whole trials per thread, from input to readout: every row a thread reads it wrote itself,
+        // so no row crosses between the cores' caches (a split by rows for the input and readout
+        // and by trials for the recurrence moved half of every array across).
         Split(bsz, TrialAlign, (b0, nb) =>
         {
-            float* xs0 = P(_x), rs0 = P(_r), wrecT = P(_wrecT);
+            float* xs0 = Row(_x), rs0 = Row(_r), us = Row(_u), wrecT = P(_wrecT), drive = xs0 + bsz * np;
+            int rowStride = bsz * np;
+            // Input drive of every step at once: Win_ u_t + brec + noise, written into x rows 1..T
+            // (one product per trial, its rows strided by the trial count).
+            for (int b = b0; b < b0 + nb; b++)
+            {
+                if (_nin > 0) Gemm.Multiply(time, _nin, np, us + b * _nin, bsz * _nin, 1, P(_winT), np, drive + b * np, rowStride, false);
+                else for (int t = 0; t < time; t++) new Span<float>(drive + (long)t * rowStride + b * np, np).Clear();
+            }
+            fixed (float* noise = noiseArray)
+                for (int t = 0; t < time; t++)
+                    for (int s = t * bsz + b0; s < t * bsz + b0 + nb; s++)
+                    {
+                        var d = new Span<float>(drive + (long)s * np, _n);
+                        TensorPrimitives.Add(d, new ReadOnlySpan<float>(_brec, 0, _n), d);
+                        TensorPrimitives.Add(d, new ReadOnlySpan<float>(noise + (long)s * _n, _n), d);
+                    }
+
+            // Recurrence: x_t = (1 - alpha) x_{t-1} + alpha (Wrec_ r_{t-1} + drive_t).
             for (int t = 1; t <= time; t++)
             {
                 float* xt = xs0 + ((long)t * bsz + b0) * np, xp = xt - bsz * np, rp = rs0 + ((long)(t - 1) * bsz + b0) * np;
@@ -187,10 +225,13 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                 }
                 Activations.Hidden(f, new ReadOnlySpan<float>(xt, nb * np), new Span<float>(rs0 + ((long)t * bsz + b0) * np, nb * np));
             }
-        });
 
-        // Readout for every step at once.
-        Gemm.MultiplyParallel(rows, _n, _noutp, r + bsz * np, np, 1, P(_woutT), _noutp, zpre, _noutp, false, Threads);
+            // Readout of every step at once (a row of 16 floats is one cache line).
+            float* zp = Row(_zpre);
+            for (int b = b0; b < b0 + nb; b++)
+                Gemm.Multiply(time, _n, _noutp, rs0 + rowStride + b * np, rowStride, 1, P(_woutT), _noutp, zp + b * _noutp, bsz * _noutp, false);
+        });
+        // Outputs on one thread: a row of z is Nout floats, so neighbouring trials share cache lines.
         for (int s = 0; s < rows; s++)
         {
             var a = new Span<float>(zpre + (long)s * _noutp, _nout);
@@ -204,7 +245,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         int rows = batch.Time * batch.Trials;
         double mSum = 0, lossSum = 0, sq = 0;
         var g = _c.OutputActivation;
-        float* z = P(_z);
+        float* z = Row(_z);
         for (int k = 0; k < rows * _nout; k++)
         {
             double m = batch.Mask[k];
@@ -227,7 +268,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         if (_t.Lambda2R > 0)
         {
             int rows = batch.Time * batch.Trials;
-            float* r = P(_r) + batch.Trials * _np;
+            float* r = Row(_r) + batch.Trials * _np;
             double s = 0;
             for (int k = 0; k < rows; k++) s += TensorPrimitives.SumOfSquares(new ReadOnlySpan<float>(r + (long)k * _np, _n));
             reg += _t.Lambda2R * s / ((double)rows * _n);
@@ -245,7 +286,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         var (loss, rmse) = Loss(batch);
         double cost = loss + Regularisers(parameters, batch);
         var outputs = new float[batch.Time * batch.Trials * _nout];
-        new ReadOnlySpan<float>(P(_z), outputs.Length).CopyTo(outputs);
+        new ReadOnlySpan<float>(Row(_z), outputs.Length).CopyTo(outputs);
         return new Evaluation(loss, cost, rmse, new BatchOutputs(batch.Time, batch.Trials, _nout, outputs));
     }
 
@@ -256,25 +297,30 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         var (loss, rmse) = Loss(batch);
         double cost = loss + Regularisers(parameters, batch);
         int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
-        float* r = P(_r), dz = P(_dz), g = P(_g), d = P(_d), a = P(_a), re = P(_re);
+        float* r = Row(_r), dz = Row(_dz), g = Row(_g), d = Row(_d), a = Row(_a), re = Row(_re);
 
         // dLoss / d(readout pre-activation), mask-weighted and normalised.
         OutputGradient(batch, dz);
-        // dLoss / dr_t for t = 1..T.
-        Gemm.MultiplyParallel(rows, _nout, np, dz, _noutp, 1, P(_woutE), np, g, np, false, Threads);
         var hidden = _c.HiddenActivation;
-        Split(rows, 1, (s0, count) => Activations.HiddenDerivative(hidden,
-            new ReadOnlySpan<float>(P(_x) + ((long)bsz + s0) * np, count * np), new Span<float>(P(_fp) + (long)s0 * np, count * np)));
         var gx0 = new float[_n];
-        BackwardThroughTime(time, bsz, g, d, a, gx0);
+        BackwardThroughTime(time, bsz, g, d, a, gx0, (b0, nb) =>
+        {
+            // Each thread's own trials first: g = dLoss/dr_t (one product per trial) and f'(x_t).
+            float* gs = Row(_g), dzs = Row(_dz), xs = Row(_x), fs = Row(_fp);
+            for (int b = b0; b < b0 + nb; b++)
+                Gemm.Multiply(time, _nout, np, dzs + b * _noutp, bsz * _noutp, 1, P(_woutE), np, gs + b * np, bsz * np, false);
+            for (int t = 0; t < time; t++)
+                Activations.HiddenDerivative(hidden, new ReadOnlySpan<float>(xs + ((long)(t + 1) * bsz + b0) * np, nb * np),
+                    new Span<float>(fs + ((long)t * bsz + b0) * np, nb * np));
+        });
 
         var grad = NetworkParameters.Zeros(_nin, _n, _nout);
         // Omega: d_t = dLoss/dx_t (loss only), x_t held fixed; immediate derivative through Wrec_.
         var (omega, count) = OmegaTerm(time, bsz, re);
         // Wrec_ gradient: sum_t a_t^T (r_{t-1} + lambda_Omega E_t), one product over every step.
-        Gemm.MultiplyParallel(_n, rows, np, a, 1, np, re, np, P(_dWrecE), np, false, Threads);
-        if (_nin > 0) Gemm.MultiplyParallel(_nin, rows, np, P(_u), 1, _nin, a, np, P(_dWinT), np, false, Threads);
-        Gemm.MultiplyParallel(_nout, rows, np, dz, 1, _noutp, r + bsz * np, np, P(_dWoutE), np, false, Threads);
+        Gemm.MultiplyParallel(_n, rows, np, a, 1, np, re, np, P(_dWrecE), np, false, Team);
+        if (_nin > 0) Gemm.MultiplyParallel(_nin, rows, np, Row(_u), 1, _nin, a, np, P(_dWinT), np, false, Team);
+        Gemm.MultiplyParallel(_nout, rows, np, dz, 1, _noutp, r + bsz * np, np, P(_dWoutE), np, false, Team);
         SumRows(a, rows, grad.Brec);
 
         if (_t.Lambda2R > 0) RateRegulariserGradient(batch, gx0, grad.Brec);
@@ -307,7 +353,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         int rows = batch.Time * batch.Trials;
         double mSum = batch.MaskSum();
         float inv = (float)(1 / mSum);
-        float* z = P(_z);
+        float* z = Row(_z);
         new Span<float>(dz, rows * _noutp).Clear();
         const float eps = (float)Activations.Epsilon;
         for (int s = 0; s < rows; s++)
@@ -344,8 +390,10 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>
     /// Given g = dLoss/dr_t (direct) in rows 1..T, computes d_t = dLoss/dx_t (total) and
     /// a_t = alpha d_t, and adds dLoss/dx_0 summed over trials to <paramref name="gx0"/>.
+    /// <paramref name="prepare"/>(first trial, trials), when given, runs on each thread before its
+    /// trials' recurrence, to write their g and f'(x) rows where they are about to be read.
     /// </summary>
-    void BackwardThroughTime(int time, int bsz, float* g, float* d, float* a, float[] gx0)
+    void BackwardThroughTime(int time, int bsz, float* g, float* d, float* a, float[] gx0, Action<int, int>? prepare = null)
     {
         int np = _np, block = bsz * np;
         float* wrecE = P(_wrecE);
@@ -353,7 +401,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         // Whole trials per thread, backwards in time.
         Split(bsz, TrialAlign, (b0, nb) =>
         {
-            float* fp = P(_fp), we = P(_wrecE);
+            prepare?.Invoke(b0, nb);
+            float* fp = Row(_fp), we = P(_wrecE);
             for (int t = time; t >= 1; t--)
             {
                 long off = (long)(t - 1) * block + (long)b0 * np;
@@ -374,7 +423,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         fixed (float* g0p = g0)
         {
             Gemm.Multiply(bsz, _n, np, a, np, 1, wrecE, np, g0p, np, false);
-            Activations.HiddenDerivative(_c.HiddenActivation, new ReadOnlySpan<float>(P(_x), block), f0);
+            Activations.HiddenDerivative(_c.HiddenActivation, new ReadOnlySpan<float>(Row(_x), block), f0);
             for (int b = 0; b < bsz; b++)
                 for (int i = 0; i < _n; i++)
                     gx0[i] += g0p[b * np + i] * f0[b * np + i] + _oneMinusAlpha[i] * d[b * np + i];
@@ -389,65 +438,83 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     (double Omega, double Count) OmegaTerm(int time, int bsz, float* re)
     {
         int np = _np, rows = time * bsz;
-        float* q = P(_g), a = P(_a);
-        // q_t = (alpha d_t) Wrec_, for every step at once (reuses the g buffer).
-        Gemm.MultiplyParallel(rows, _n, np, a, np, 1, P(_wrecE), np, q, np, false, Threads);
+        float* q = Row(_g), a = Row(_a);
+        // Stored trial by trial (index b * time + t), so that each thread writes a range of its own:
+        // in row order, the two threads' values for one step shared cache lines.
         var num = new double[rows];
         var den = new double[rows];
-        Split(rows, 1, (s0, count) =>
+        int At(int s) => s % bsz * time + s / bsz;
+        // Whole trials per thread, as in the recurrences that wrote their rows.
+        Split(bsz, TrialAlign, (b0, nb) =>
         {
-            float* qq = P(_g), dd = P(_d), ff = P(_fp);
-            // Two rows at a time, summed while they are still in the first-level cache.
-            for (int s = s0; s < s0 + count; s += 2)
+            float* qq = Row(_g), dd = Row(_d), ff = Row(_fp), aa = Row(_a);
+            Span<double> nt = stackalloc double[nb], dt = stackalloc double[nb];
+            // q_t = (alpha d_t) Wrec_ for every step at once, one product per trial (reuses the g buffer).
+            for (int b = b0; b < b0 + nb; b++)
+                Gemm.Multiply(time, _n, np, aa + b * np, bsz * np, 1, P(_wrecE), np, qq + b * np, bsz * np, false);
+            for (int t = 0; t < time; t++)
             {
-                int pair = Math.Min(2, s0 + count - s);
-                for (int e = s; e < s + pair; e++)
+                int s0 = t * bsz + b0, end = s0 + nb;
+                // Two rows at a time, summed while they are still in the first-level cache.
+                for (int s = s0; s < end; s += 2)
                 {
-                    float* qs = qq + (long)e * np, ds = dd + (long)e * np, fs = ff + (long)e * np;
-                    var nv = new Span<float>(qs, _n);
-                    TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(fs, _n), nv);
-                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(ds, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
+                    int pair = Math.Min(2, end - s);
+                    for (int e = s; e < s + pair; e++)
+                    {
+                        float* qs = qq + (long)e * np, ds = dd + (long)e * np, fs = ff + (long)e * np;
+                        var nv = new Span<float>(qs, _n);
+                        TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(fs, _n), nv);
+                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(ds, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
+                    }
+                    SumSquares(qq, dd, s, pair, nt[(s - s0)..], dt[(s - s0)..]);
                 }
-                SumSquares(qq, dd, s, pair, num, den);
+                for (int i = 0; i < nb; i++) { num[(b0 + i) * time + t] = nt[i]; den[(b0 + i) * time + t] = dt[i]; }
             }
         });
         int valid = 0;
         double sum = 0;
         for (int s = 0; s < rows; s++)
-            if (den[s] >= _t.Bound && den[s] > 0) { valid++; double v = num[s] / den[s] - 1; sum += v * v; }
+        {
+            double ds = den[At(s)];
+            if (ds >= _t.Bound && ds > 0) { valid++; double v = num[At(s)] / ds - 1; sum += v * v; }
+        }
         double omega = valid > 0 ? sum / valid : 0;
         float lam = (float)_t.LambdaOmega;
         nint rep = (nint)re;
-        Split(rows, 1, (s0, count) =>
+        Split(bsz, TrialAlign, (b0, nb) =>
         {
-            float* qq = P(_g), ff = P(_fp), rr = P(_r);
-            for (int s = s0; s < s0 + count; s++)
+            float* qq = Row(_g), ff = Row(_fp), rr = Row(_r);
+            for (int t = 0; t < time; t++)
             {
-                var dst = new Span<float>((float*)rep + (long)s * np, np);
-                new ReadOnlySpan<float>(rr + (long)s * np, np).CopyTo(dst);
-                if (valid == 0 || lam == 0 || !(den[s] >= _t.Bound && den[s] > 0)) continue;
-                float coef = (float)(2 * (num[s] / den[s] - 1) / (den[s] * valid)) * 2 * lam;
-                float* qs = qq + (long)s * np, fs = ff + (long)s * np;
-                // dst += (coef q) f, vector by vector: the same three roundings as the scalar expression.
-                float* ds = (float*)rep + (long)s * np;
-                int j = 0;
-                for (var c = Vector512.Create(coef); j + 16 <= _n; j += 16)
-                    (Vector512.Load(ds + j) + c * Vector512.Load(qs + j) * Vector512.Load(fs + j)).Store(ds + j);
-                for (; j < _n; j++) ds[j] += coef * qs[j] * fs[j];
+                for (int s = t * bsz + b0; s < t * bsz + b0 + nb; s++)
+                {
+                    var dst = new Span<float>((float*)rep + (long)s * np, np);
+                    new ReadOnlySpan<float>(rr + (long)s * np, np).CopyTo(dst);
+                    double ns = num[At(s)], dns = den[At(s)];
+                    if (valid == 0 || lam == 0 || !(dns >= _t.Bound && dns > 0)) continue;
+                    float coef = (float)(2 * (ns / dns - 1) / (dns * valid)) * 2 * lam;
+                    float* qs = qq + (long)s * np, fs = ff + (long)s * np;
+                    // dst += (coef q) f, vector by vector: the same three roundings as the scalar expression.
+                    float* ds = (float*)rep + (long)s * np;
+                    int j = 0;
+                    for (var c = Vector512.Create(coef); j + 16 <= _n; j += 16)
+                        (Vector512.Load(ds + j) + c * Vector512.Load(qs + j) * Vector512.Load(fs + j)).Store(ds + j);
+                    for (; j < _n; j++) ds[j] += coef * qs[j] * fs[j];
+                }
             }
         });
         return (omega, valid / (double)rows);
     }
 
     /// <summary>
-    /// num[s] and den[s] = the sums of squares of rows s of <paramref name="nv"/> and <paramref name="d"/>,
+    /// num[i] and den[i] = the sums of squares of rows s0 + i of <paramref name="nv"/> and <paramref name="d"/>,
     /// each added unit by unit in order (in double); two rows at a time, so that four independent sums
     /// overlap instead of each addition waiting for the one before. Each value is converted once into
     /// a fresh local: squaring two conversions from memory made the loop three times slower (the
     /// conversion instruction keeps a false dependency on its destination register).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void SumSquares(float* nv, float* d, int s0, int count, double[] num, double[] den)
+    void SumSquares(float* nv, float* d, int s0, int count, Span<double> num, Span<double> den)
     {
         int s = s0, end = s0 + count, np = _np, n = _n;
         for (; s + 1 < end; s += 2)
@@ -459,14 +526,14 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                 double x0 = a0[j], x1 = a1[j], y0 = b0[j], y1 = b1[j];
                 n0 += x0 * x0; n1 += x1 * x1; d0 += y0 * y0; d1 += y1 * y1;
             }
-            num[s] = n0; num[s + 1] = n1; den[s] = d0; den[s + 1] = d1;
+            num[s - s0] = n0; num[s - s0 + 1] = n1; den[s - s0] = d0; den[s - s0 + 1] = d1;
         }
         for (; s < end; s++)
         {
             float* a0 = nv + (long)s * np, b0 = d + (long)s * np;
             double n0 = 0, d0 = 0;
             for (int j = 0; j < n; j++) { double x0 = a0[j], y0 = b0[j]; n0 += x0 * x0; d0 += y0 * y0; }
-            num[s] = n0; den[s] = d0;
+            num[s - s0] = n0; den[s - s0] = d0;
         }
     }
 
@@ -482,8 +549,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     void RateRegulariserGradient(Batch batch, float[] gx0, float[] gbrec)
     {
         int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
-        if (_d2.Length < _d.Length) { _d2 = Pinned(_d.Length); _a2 = Pinned(_a.Length); }
-        float* g = P(_g), d2 = P(_d2), a2 = P(_a2), r = P(_r);
+        if (_d2.Length < _d.Length) { _d2 = RowBuffer(_d.Length); _a2 = RowBuffer(_a.Length); }
+        float* g = Row(_g), d2 = Row(_d2), a2 = Row(_a2), r = Row(_r);
         float scale = (float)(2 * _t.Lambda2R / ((double)rows * _n));
         for (int s = 0; s < rows; s++)
         {
@@ -492,8 +559,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
             TensorPrimitives.Multiply(new ReadOnlySpan<float>(r + (long)(s + bsz) * np, _n), scale, gs[.._n]);
         }
         BackwardThroughTime(time, bsz, g, d2, a2, gx0);
-        Gemm.MultiplyParallel(_n, rows, np, a2, 1, np, r, np, P(_dWrecE), np, true, Threads);
-        if (_nin > 0) Gemm.MultiplyParallel(_nin, rows, np, P(_u), 1, _nin, a2, np, P(_dWinT), np, true, Threads);
+        Gemm.MultiplyParallel(_n, rows, np, a2, 1, np, r, np, P(_dWrecE), np, true, Team);
+        if (_nin > 0) Gemm.MultiplyParallel(_nin, rows, np, Row(_u), 1, _nin, a2, np, P(_dWinT), np, true, Team);
         SumRows(a2, rows, gbrec);
     }
 
@@ -506,5 +573,9 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <inheritdoc/>
-    public void Dispose() { }
+    public void Dispose()
+    {
+        _team?.Dispose();
+        _team = null;
+    }
 }

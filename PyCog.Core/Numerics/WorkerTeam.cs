@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace PyCog.Numerics;
+
+/// <summary>
+/// A fixed team of threads for the many short parallel regions of a training step: the caller
+/// and <c>threads - 1</c> parked workers, which spin for a short while after each region before
+/// they sleep. <c>Parallel.For</c> woke a sleeping pool thread for every region, 50-100
+/// microseconds each on this project's machine, and a training step at N = 100 has a dozen
+/// regions of a few hundred microseconds. Part <c>p</c> always runs on participant
+/// <c>p % Threads</c> (the caller is participant 0), so the work each thread does is fixed.
+/// One region at a time: a region started while another runs (or from inside one) runs serially
+/// on the calling thread.
+/// </summary>
+public sealed class WorkerTeam : IDisposable
+{
+    /// <summary>How long an idle worker spins before it sleeps: longer than the gaps inside a step, far shorter than a step's serial parts at N = 500.</summary>
+    static readonly long SpinTicks = Stopwatch.Frequency / 500;   // 2 ms
+    const int Stride = 16;   // one cache line per worker's "done" flag
+
+    readonly Thread[] _workers;
+    readonly int[] _done;
+    readonly object _gate = new();
+    Action<int>? _body;
+    int _parts, _generation, _sleeping, _busy;
+    volatile bool _disposed;
+    Exception? _error;
+
+    /// <summary>A team of <paramref name="threads"/> participants (the caller counts as one).</summary>
+    public WorkerTeam(int threads)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), $"At least one thread, got {threads}.");
+        Threads = threads;
+        _done = new int[threads * Stride];
+        _workers = new Thread[threads - 1];
+        for (int w = 0; w < _workers.Length; w++)
+        {
+            int participant = w + 1;
+            _workers[w] = new Thread(() => WorkerLoop(participant)) { IsBackground = true, Name = $"pycog worker {participant}" };
+            _workers[w].Start();
+        }
+    }
+
+    /// <summary>Participants, the calling thread included.</summary>
+    public int Threads { get; }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(p) for every p in [0, <paramref name="parts"/>), part p on
+    /// participant p % <see cref="Threads"/>, and returns when all are done. The first exception
+    /// a part throws is rethrown here.
+    /// </summary>
+    public void For(int parts, Action<int> body)
+    {
+        if (parts <= 1 || _workers.Length == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int p = 0; p < parts; p++) body(p);
+            return;
+        }
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _body = body;
+            _parts = parts;
+            _error = null;
+            int generation = Interlocked.Increment(ref _generation);
+            if (Volatile.Read(ref _sleeping) > 0) lock (_gate) Monitor.PulseAll(_gate);
+            RunParts(0);
+            for (int w = 1; w < Threads; w++)
+                while (Volatile.Read(ref _done[w * Stride]) != generation) { }
+            _body = null;
+            if (_error is { } error) ExceptionDispatchInfo.Throw(error);
+        }
+        finally { Volatile.Write(ref _busy, 0); }
+    }
+
+    void RunParts(int participant)
+    {
+        try
+        {
+            for (int p = participant; p < _parts; p += Threads) _body!(p);
+        }
+        catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
+    }
+
+    void WorkerLoop(int participant)
+    {
+        int seen = 0;
+        while (true)
+        {
+            long start = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _generation) == seen && !_disposed)
+            {
+                // Spinning, but yielding the core to any other runnable thread (the trainer's drawing
+                // thread, the JIT): a spinning worker that keeps its core from the thread the caller
+                // is waiting for costs a whole scheduler slice.
+                if (Stopwatch.GetTimestamp() - start < SpinTicks) { continue; }
+                lock (_gate)
+                {
+                    Interlocked.Increment(ref _sleeping);   // a full fence: For reads _sleeping after publishing the generation
+                    while (Volatile.Read(ref _generation) == seen && !_disposed) Monitor.Wait(_gate);
+                    Interlocked.Decrement(ref _sleeping);
+                }
+            }
+            if (_disposed) return;
+            seen = Volatile.Read(ref _generation);
+            RunParts(participant);
+            Volatile.Write(ref _done[participant * Stride], seen);
+        }
+    }
+
+    /// <summary>Stops the workers (they are background threads, so a team never keeps a process alive).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        lock (_gate) Monitor.PulseAll(_gate);
+        foreach (var w in _workers) w.Join();
+    }
+}
