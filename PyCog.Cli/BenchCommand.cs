@@ -43,8 +43,8 @@ static class BenchCommand
             var training = new TrainingConfig();
             var (p, resolved) = NetworkInitializer.Initialize(config, training.Seed);
             var batch = SyntheticBatch(resolved, t);
-            double one = Time(FusedEngine.WithThreads(1).Create(resolved, training), p, batch, training, minSteps);
-            double all = Time(FusedEngine.WithThreads(threads).Create(resolved, training), p, batch, training, minSteps);
+            var (one, all) = TimePair(FusedEngine.WithThreads(1).Create(resolved, training), FusedEngine.WithThreads(threads).Create(resolved, training),
+                p, batch, training, minSteps);
             double torch = Time(TorchEngine.Factory().Create(resolved, training), p, batch, training, minSteps);
             // The work a step needs: 8 N^2 flops per trial-step (recurrence forward and backward, Omega's
             // product, the Wrec gradient), 4 N (Nin + Nout) for inputs and readout, ~20 N elementwise.
@@ -164,12 +164,45 @@ static class BenchCommand
         for (int i = 0; i < 2; i++) Optimizer.Step(p, engine.ComputeGradient(p, batch).Gradient, c);
         var times = new List<double>();
         var total = Stopwatch.StartNew();
-        while (times.Count < minSteps || total.Elapsed.TotalSeconds < 1)
+        while (times.Count < minSteps || total.Elapsed.TotalSeconds < 1) times.Add(TimeStep(engine, p, batch, c));
+        return Median(times);
+    }
+
+    /// <summary>
+    /// Median milliseconds per step of two engines, timed in alternating rounds (at least
+    /// <paramref name="minSteps"/> steps and a second each in all): the load this virtual machine's
+    /// host puts on its cores changes from second to second, and a ratio of two runs made at
+    /// different moments measured that as much as the engines.
+    /// </summary>
+    static (double First, double Second) TimePair(ITrainingEngine first, ITrainingEngine second, NetworkParameters initial, Batch batch, TrainingConfig c, int minSteps)
+    {
+        using var _ = first;
+        using var __ = second;
+        var p1 = initial.Clone();
+        var p2 = initial.Clone();
+        for (int i = 0; i < 2; i++) { TimeStep(first, p1, batch, c); TimeStep(second, p2, batch, c); }
+        var times1 = new List<double>();
+        var times2 = new List<double>();
+        const int Rounds = 5;
+        for (int round = 0; round < Rounds; round++)
         {
             var sw = Stopwatch.StartNew();
-            Optimizer.Step(p, engine.ComputeGradient(p, batch).Gradient, c);
-            times.Add(sw.Elapsed.TotalMilliseconds);
+            while (times1.Count * Rounds < minSteps * (round + 1) || sw.Elapsed.TotalSeconds < 1.0 / Rounds) times1.Add(TimeStep(first, p1, batch, c));
+            sw.Restart();
+            while (times2.Count * Rounds < minSteps * (round + 1) || sw.Elapsed.TotalSeconds < 1.0 / Rounds) times2.Add(TimeStep(second, p2, batch, c));
         }
+        return (Median(times1), Median(times2));
+    }
+
+    static double TimeStep(ITrainingEngine engine, NetworkParameters p, Batch batch, TrainingConfig c)
+    {
+        var sw = Stopwatch.StartNew();
+        Optimizer.Step(p, engine.ComputeGradient(p, batch).Gradient, c);
+        return sw.Elapsed.TotalMilliseconds;
+    }
+
+    static double Median(List<double> times)
+    {
         times.Sort();
         return times[times.Count / 2];
     }

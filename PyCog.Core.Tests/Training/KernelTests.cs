@@ -36,20 +36,57 @@ public unsafe class KernelTests
     }
 
     [Fact]
-    public void ParallelProductEqualsTheSerialOneBitForBit()
+    public void GatheredProductEqualsTheProductOfRearrangedCopiesBitForBit()
     {
+        // K rows visited in a shuffled order through the tables must give exactly the product of
+        // copies rearranged into that order (the engine's trial-by-trial rows summed in step order),
+        // serially and split between two threads.
         var rng = new Rng(9);
         int m = 300, k = 400, cols = 128;
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();   // A(i, kk) = a[i + kk * m]
+        var b = Enumerable.Range(0, k * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var order = Enumerable.Range(0, k).OrderBy(_ => rng.NextDouble()).ToArray();
+        var aRows = order.Select(kk => (long)kk * m).ToArray();
+        var bRows = order.Select(kk => (long)kk * cols).ToArray();
+        var aCopy = new float[a.Length];
+        var bCopy = new float[b.Length];
+        for (int kk = 0; kk < k; kk++)
+        {
+            Array.Copy(a, order[kk] * m, aCopy, kk * m, m);
+            Array.Copy(b, order[kk] * cols, bCopy, kk * cols, cols);
+        }
+        var expected = new float[m * cols];
+        var serial = new float[m * cols];
+        var parallel = new float[m * cols];
+        fixed (float* pa = a, pb = b, pac = aCopy, pbc = bCopy, pe = expected, ps = serial, pp = parallel)
+        fixed (long* ar = aRows, br = bRows)
+        {
+            Gemm.Multiply(m, k, cols, pac, 1, m, pbc, cols, pe, cols, false);
+            Gemm.MultiplyGathered(m, k, cols, pa, 1, ar, pb, br, ps, cols, false);
+            using var team = new WorkerTeam(2);
+            Gemm.MultiplyGathered(m, k, cols, pa, 1, ar, pb, br, pp, cols, false, team);
+        }
+        Assert.Equal(expected, serial);
+        Assert.Equal(expected, parallel);
+    }
+
+    [Fact]
+    public void ARowGetsTheSameBitsWhicheverRegisterBlockComputesIt()
+    {
+        // Threads split trials at any even count, so a row may fall in a 4-row, 2-row or 1-row block.
+        var rng = new Rng(5);
+        int m = 11, k = 300, cols = 112;
         var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
         var b = Enumerable.Range(0, k * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
-        var c1 = new float[m * cols];
-        var c2 = new float[m * cols];
-        fixed (float* pa = a, pb = b, p1 = c1, p2 = c2)
+        var all = new float[m * cols];
+        var part = new float[m * cols];
+        fixed (float* pa = a, pb = b, pc = all, pp = part)
         {
-            Gemm.Multiply(m, k, cols, pa, k, 1, pb, cols, p1, cols, false);
-            using (var team = new WorkerTeam(2)) Gemm.MultiplyParallel(m, k, cols, pa, k, 1, pb, cols, p2, cols, false, team);
+            Gemm.Multiply(m, k, cols, pa, k, 1, pb, cols, pc, cols, false);
+            foreach (var (start, count) in new[] { (0, 1), (1, 2), (3, 3), (6, 5) })
+                Gemm.Multiply(count, k, cols, pa + start * k, k, 1, pb, cols, pp + start * cols, cols, false);
         }
-        Assert.Equal(c1, c2);
+        Assert.Equal(all, part);
     }
 
     [Fact]

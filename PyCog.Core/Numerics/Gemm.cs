@@ -30,41 +30,65 @@ public static unsafe class Gemm
     /// C (M x cols, leading dimension ldc) = (accumulate ? C : 0) + A(M x K) Bt(K x cols, ldb),
     /// with A(m, k) = a[m * sm + k * sk].
     /// </summary>
-    public static void Multiply(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
+    public static void Multiply(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate) =>
+        Run(m, k, cols, a, sm, new Strided(sk, ldb), bt, c, ldc, accumulate);
+
+    /// <summary>
+    /// As <see cref="Multiply"/>, with the K rows gathered: A(m, k) = a[m * sm + aRows[k]] and row k
+    /// of Bt starts at bt + bRows[k]. The fused engine stores its rows trial by trial and sums its
+    /// weight gradients over steps in the order (step, trial): the tables give that order. With a
+    /// <paramref name="team"/>, large products split the rows of C between its threads; each
+    /// element is still summed in the same order as the serial product.
+    /// </summary>
+    public static void MultiplyGathered(int m, int k, int cols, float* a, int sm, long* aRows, float* bt, long* bRows, float* c, int ldc, bool accumulate, WorkerTeam? team = null)
+    {
+        int threads = team?.Threads ?? 1;
+        if (threads <= 1 || m < 8 || (long)m * k * cols < 1_000_000) { Run(m, k, cols, a, sm, new Gathered(aRows, bRows), bt, c, ldc, accumulate); return; }
+        int chunk = ((m + threads - 1) / threads + 3) / 4 * 4;
+        nint pa = (nint)a, pb = (nint)bt, pc = (nint)c, ar = (nint)aRows, br = (nint)bRows;
+        team!.For((m + chunk - 1) / chunk, part =>
+        {
+            int m0 = part * chunk, count = Math.Min(chunk, m - m0);
+            Run(count, k, cols, (float*)pa + (long)m0 * sm, sm, new Gathered((long*)ar, (long*)br), (float*)pb, (float*)pc + (long)m0 * ldc, ldc, accumulate);
+        });
+    }
+
+    /// <summary>Where row k of the K dimension is, in A (added to a row's start) and in Bt.</summary>
+    interface IKRows
+    {
+        long A(int k);
+        long B(int k);
+    }
+
+    readonly struct Strided(long sk, long ldb) : IKRows
+    {
+        public long A(int k) => k * sk;
+        public long B(int k) => k * ldb;
+    }
+
+    readonly struct Gathered(long* aRows, long* bRows) : IKRows
+    {
+        public long A(int k) => aRows[k];
+        public long B(int k) => bRows[k];
+    }
+
+    static void Run<TK>(int m, int k, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
     {
         if (cols % ColumnMultiple != 0) throw new ArgumentException($"Column count {cols} is not a multiple of {ColumnMultiple}.");
         // Cache blocking: a RowBlock x KBlock block of A stays in L2 while every column panel of Bt
-        // (KBlock x 16) streams past it; partial sums over K blocks accumulate in C in a fixed order.
+        // (KBlock x 48) passes it from L1; partial sums over K blocks accumulate in C in a fixed order.
         if (k == 0 && !accumulate) { for (int r = 0; r < m; r++) new Span<float>(c + (long)r * ldc, cols).Clear(); return; }
         for (int k0 = 0; k0 < k; k0 += KBlock)
         {
-            int kb = Math.Min(KBlock, k - k0);
+            int k1 = Math.Min(k0 + KBlock, k);
             bool acc = accumulate || k0 > 0;
-            float* ak = a + (long)k0 * sk, bk = bt + (long)k0 * ldb;
             for (int r0 = 0; r0 < m; r0 += RowBlock)
             {
-                int rows = Math.Min(RowBlock, m - r0);
-                if (Vector512.IsHardwareAccelerated) Kernel512(rows, kb, cols, ak + (long)r0 * sm, sm, sk, bk, ldb, c + (long)r0 * ldc, ldc, acc);
-                else Kernel256(rows, kb, cols, ak + (long)r0 * sm, sm, sk, bk, ldb, c + (long)r0 * ldc, ldc, acc);
+                int count = Math.Min(RowBlock, m - r0);
+                if (Vector512.IsHardwareAccelerated) Kernel512(count, k0, k1, cols, a + (long)r0 * sm, sm, rows, bt, c + (long)r0 * ldc, ldc, acc);
+                else Kernel256(count, k0, k1, cols, a + (long)r0 * sm, sm, rows, bt, c + (long)r0 * ldc, ldc, acc);
             }
         }
-    }
-
-    /// <summary>
-    /// As <see cref="Multiply"/>, with the rows of C split between the threads of <paramref name="team"/>
-    /// (for large products). Each element is still summed in the same order as the serial product.
-    /// </summary>
-    public static void MultiplyParallel(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate, WorkerTeam team)
-    {
-        int threads = team.Threads;
-        if (threads <= 1 || m < 8 || (long)m * k * cols < 1_000_000) { Multiply(m, k, cols, a, sm, sk, bt, ldb, c, ldc, accumulate); return; }
-        int chunk = ((m + threads - 1) / threads + 3) / 4 * 4;
-        nint pa = (nint)a, pb = (nint)bt, pc = (nint)c;
-        team.For((m + chunk - 1) / chunk, part =>
-        {
-            int m0 = part * chunk, rows = Math.Min(chunk, m - m0);
-            Multiply(rows, k, cols, (float*)pa + (long)m0 * sm, sm, sk, (float*)pb, ldb, (float*)pc + (long)m0 * ldc, ldc, accumulate);
-        });
     }
 
     /// <summary>
@@ -135,33 +159,33 @@ public static unsafe class Gemm
     /// of rows (a thread's share of trials often ends in one), and narrower ones at the edges.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel512(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
+    static void Kernel512<TK>(int m, int k0, int k1, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
     {
         const int W = 16;
         int j = 0;
         for (; j + 3 * W <= cols; j += 3 * W)
         {
             int row = 0;
-            for (; row + 4 <= m; row += 4) Block4x48(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
-            for (; row + 2 <= m; row += 2) Block2x48(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
+            for (; row + 4 <= m; row += 4) Block4x48(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
+            for (; row + 2 <= m; row += 2) Block2x48(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
             if (row < m)
-                for (int v = 0; v < 3; v++) Block1x16(k, a + (long)row * sm, sk, bt + j + v * W, ldb, c + (long)row * ldc + j + v * W, accumulate);
+                for (int v = 0; v < 3; v++) Block1x16(k0, k1, a + (long)row * sm, rows, bt + j + v * W, c + (long)row * ldc + j + v * W, accumulate);
         }
         for (; j + 2 * W <= cols; j += 2 * W)
         {
             int row = 0;
-            for (; row + 4 <= m; row += 4) Block4x32(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
+            for (; row + 4 <= m; row += 4) Block4x32(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
             for (; row + 2 <= m; row += 2)
-                for (int v = 0; v < 2; v++) Block2x16(k, a + (long)row * sm, sm, sk, bt + j + v * W, ldb, c + (long)row * ldc + j + v * W, ldc, accumulate);
+                for (int v = 0; v < 2; v++) Block2x16(k0, k1, a + (long)row * sm, sm, rows, bt + j + v * W, c + (long)row * ldc + j + v * W, ldc, accumulate);
             if (row < m)
-                for (int v = 0; v < 2; v++) Block1x16(k, a + (long)row * sm, sk, bt + j + v * W, ldb, c + (long)row * ldc + j + v * W, accumulate);
+                for (int v = 0; v < 2; v++) Block1x16(k0, k1, a + (long)row * sm, rows, bt + j + v * W, c + (long)row * ldc + j + v * W, accumulate);
         }
         for (; j < cols; j += W)
         {
             int row = 0;
-            for (; row + 4 <= m; row += 4) Block4x16(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
-            for (; row + 2 <= m; row += 2) Block2x16(k, a + (long)row * sm, sm, sk, bt + j, ldb, c + (long)row * ldc + j, ldc, accumulate);
-            if (row < m) Block1x16(k, a + (long)row * sm, sk, bt + j, ldb, c + (long)row * ldc + j, accumulate);
+            for (; row + 4 <= m; row += 4) Block4x16(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
+            for (; row + 2 <= m; row += 2) Block2x16(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
+            if (row < m) Block1x16(k0, k1, a + (long)row * sm, rows, bt + j, c + (long)row * ldc + j, accumulate);
         }
     }
 
@@ -169,7 +193,7 @@ public static unsafe class Gemm
     // fused multiply-adds over k in order, so that every block gives a row the same bits.
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block4x48(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    static void Block4x48<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
     {
         const int W = 16;
         float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
@@ -182,10 +206,11 @@ public static unsafe class Gemm
             x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); x32 = Vector512.Load(c3 + 2 * W);
         }
         else { x00 = x01 = x02 = x10 = x11 = x12 = x20 = x21 = x22 = x30 = x31 = x32 = Vector512<float>.Zero; }
-        for (int kk = 0; kk < k; kk++, b += ldb)
+        for (int kk = k0; kk < k1; kk++)
         {
-            long o = (long)kk * sk;
-            var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W); var w2 = Vector512.Load(b + 2 * W);
+            long o = rows.A(kk);
+            float* bk = b + rows.B(kk);
+            var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W); var w2 = Vector512.Load(bk + 2 * W);
             var v = Vector512.Create(a0[o]);
             x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
             v = Vector512.Create(a1[o]);
@@ -202,7 +227,7 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block4x32(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    static void Block4x32<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
     {
         const int W = 16;
         float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
@@ -213,10 +238,11 @@ public static unsafe class Gemm
             x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W);
         }
         else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector512<float>.Zero; }
-        for (int kk = 0; kk < k; kk++, b += ldb)
+        for (int kk = k0; kk < k1; kk++)
         {
-            long o = (long)kk * sk;
-            var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W);
+            long o = rows.A(kk);
+            float* bk = b + rows.B(kk);
+            var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W);
             var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01);
             v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11);
             v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21);
@@ -227,16 +253,17 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block4x16(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    static void Block4x16<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
     {
         float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         Vector512<float> x0, x1, x2, x3;
         if (accumulate) { x0 = Vector512.Load(c0); x1 = Vector512.Load(c1); x2 = Vector512.Load(c2); x3 = Vector512.Load(c3); }
         else { x0 = x1 = x2 = x3 = Vector512<float>.Zero; }
-        for (int kk = 0; kk < k; kk++, b += ldb)
+        for (int kk = k0; kk < k1; kk++)
         {
-            long o = (long)kk * sk;
-            var w0 = Vector512.Load(b);
+            long o = rows.A(kk);
+            float* bk = b + rows.B(kk);
+            var w0 = Vector512.Load(bk);
             x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[o]), w0, x0);
             x1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[o]), w0, x1);
             x2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[o]), w0, x2);
@@ -246,7 +273,7 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block2x48(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    static void Block2x48<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
     {
         const int W = 16;
         float* a1 = a0 + sm, c1 = c0 + ldc;
@@ -257,10 +284,11 @@ public static unsafe class Gemm
             x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W);
         }
         else { x00 = x01 = x02 = x10 = x11 = x12 = Vector512<float>.Zero; }
-        for (int kk = 0; kk < k; kk++, b += ldb)
+        for (int kk = k0; kk < k1; kk++)
         {
-            long o = (long)kk * sk;
-            var w0 = Vector512.Load(b); var w1 = Vector512.Load(b + W); var w2 = Vector512.Load(b + 2 * W);
+            long o = rows.A(kk);
+            float* bk = b + rows.B(kk);
+            var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W); var w2 = Vector512.Load(bk + 2 * W);
             var v = Vector512.Create(a0[o]);
             x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
             v = Vector512.Create(a1[o]);
@@ -271,15 +299,16 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block2x16(int k, float* a0, int sm, int sk, float* b, int ldb, float* c0, int ldc, bool accumulate)
+    static void Block2x16<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
     {
         float* a1 = a0 + sm, c1 = c0 + ldc;
         var x0 = accumulate ? Vector512.Load(c0) : Vector512<float>.Zero;
         var x1 = accumulate ? Vector512.Load(c1) : Vector512<float>.Zero;
-        for (int kk = 0; kk < k; kk++, b += ldb)
+        for (int kk = k0; kk < k1; kk++)
         {
-            long o = (long)kk * sk;
-            var w0 = Vector512.Load(b);
+            long o = rows.A(kk);
+            float* bk = b + rows.B(kk);
+            var w0 = Vector512.Load(bk);
             x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[o]), w0, x0);
             x1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[o]), w0, x1);
         }
@@ -287,15 +316,15 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block1x16(int k, float* a0, int sk, float* b, int ldb, float* c0, bool accumulate)
+    static void Block1x16<TK>(int k0, int k1, float* a0, TK rows, float* b, float* c0, bool accumulate) where TK : struct, IKRows
     {
         var x0 = accumulate ? Vector512.Load(c0) : Vector512<float>.Zero;
-        for (int kk = 0; kk < k; kk++, b += ldb) x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[(long)kk * sk]), Vector512.Load(b), x0);
+        for (int kk = k0; kk < k1; kk++) x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[rows.A(kk)]), Vector512.Load(b + rows.B(kk)), x0);
         x0.Store(c0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel256(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate)
+    static void Kernel256<TK>(int m, int k0, int k1, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
     {
         const int W = 8;
         // Column panels outside, rows inside: one K x 16 panel of Bt stays in cache while every row block uses it.
@@ -316,11 +345,12 @@ public static unsafe class Gemm
                 }
                 else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector256<float>.Zero; }
                 float* b = bt + j;
-                for (int kk = 0; kk < k; kk++, b += ldb)
+                for (int kk = k0; kk < k1; kk++)
                 {
-                    long o = (long)kk * sk;
+                    long o = rows.A(kk);
+                    float* bk = b + rows.B(kk);
                     float s0 = a0[o], s1 = a1[o], s2 = a2[o], s3 = a3[o];
-                    var w0 = Vector256.Load(b); var w1 = Vector256.Load(b + W);
+                    var w0 = Vector256.Load(bk); var w1 = Vector256.Load(bk + W);
                     var v = Vector256.Create(s0); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01);
                     v = Vector256.Create(s1); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11);
                     v = Vector256.Create(s2); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21);
@@ -336,12 +366,12 @@ public static unsafe class Gemm
                 Vector256<float> x0 = accumulate ? Vector256.Load(c0) : Vector256<float>.Zero;
                 Vector256<float> x1 = accumulate ? Vector256.Load(c0 + W) : Vector256<float>.Zero;
                 float* b = bt + j;
-                for (int kk = 0; kk < k; kk++, b += ldb)
+                for (int kk = k0; kk < k1; kk++)
                 {
-                    float s0 = a0[(long)kk * sk];
-                    var v = Vector256.Create(s0);
-                    x0 = Vector256.FusedMultiplyAdd(v, Vector256.Load(b), x0);
-                    x1 = Vector256.FusedMultiplyAdd(v, Vector256.Load(b + W), x1);
+                    float* bk = b + rows.B(kk);
+                    var v = Vector256.Create(a0[rows.A(kk)]);
+                    x0 = Vector256.FusedMultiplyAdd(v, Vector256.Load(bk), x0);
+                    x1 = Vector256.FusedMultiplyAdd(v, Vector256.Load(bk + W), x1);
                 }
                 x0.Store(c0); x1.Store(c0 + W);
             }

@@ -94,7 +94,7 @@ public sealed class WorkerTeam : IDisposable
                 // Spinning, but yielding the core to any other runnable thread (the trainer's drawing
                 // thread, the JIT): a spinning worker that keeps its core from the thread the caller
                 // is waiting for costs a whole scheduler slice.
-                if (Stopwatch.GetTimestamp() - start < SpinTicks) { continue; }
+                if (Stopwatch.GetTimestamp() - start < SpinTicks) continue;
                 lock (_gate)
                 {
                     Interlocked.Increment(ref _sleeping);   // a full fence: For reads _sleeping after publishing the generation

@@ -14,6 +14,10 @@ namespace PyCog.Training;
 /// Unit dimensions are padded to a multiple of 16 so every row is whole vectors. Products that
 /// do not depend on the recurrence (input drive, readout, every weight gradient, the Omega
 /// term) run once over all time steps; only two small products per step remain sequential.
+/// The unit-wide rows (x, r, f'(x), g, d, a and the Omega-weighted rates) are stored trial by
+/// trial, each trial's steps contiguous, so that a thread's trials are one block of memory.
+/// Stored step by step, two threads' rows alternated every few kilobytes, and each core's
+/// prefetcher kept pulling the other's lines: at N = 100 both threads then ran at half speed.
 /// </summary>
 public sealed unsafe class FusedEngine : ITrainingEngine
 {
@@ -26,6 +30,12 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     float[] _x = [], _r = [], _fp = [], _zpre = [], _z = [], _dz = [], _g = [], _d = [], _a = [], _re = [], _u = [], _d2 = [], _a2 = [];
     readonly float[] _dWinT, _dWrecE, _dWoutE, _tmp;
     int _capacityRows;
+    // The shape of the current batch: trial b's row i of a row buffer starts at b * _trialStride + i * _np.
+    int _time, _trials;
+    long _trialStride;
+    // Where each row s = t * trials + b (step order) lives: in the row buffers (steps 1..T of a, d,
+    // re; rates r_{t-1}), in r at r_t, in u and in dz. The weight gradients sum over s in this order.
+    long[] _stepRows = [], _rateRows = [], _inputRows = [], _outputRows = [];
 
     /// <summary>
     /// Threads (all cores by default). Trials are independent until the weight gradients, so each
@@ -117,9 +127,9 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>
     /// A buffer of rows (unit vectors per time step and trial), read only through <see cref="Row"/>:
-    /// one cache line longer than asked, so that its first row can start on a cache-line boundary.
-    /// Two threads write neighbouring trials of the same time step; when the boundary between their
-    /// rows fell inside a cache line, the line went back and forth between the cores every step.
+    /// one cache line longer than asked, so that its first row starts on a cache-line boundary and,
+    /// rows being whole vectors, so does every row: no line holds two threads' rows, and the
+    /// kernel's vector loads never straddle two lines.
     /// </summary>
     static float[] RowBuffer(int length) => Pinned(length + CacheLineFloats);
 
@@ -135,6 +145,19 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     void Ensure(int time, int trials)
     {
         int rows = (time + 1) * trials;
+        if (time != _time || trials != _trials)
+        {
+            _time = time; _trials = trials; _trialStride = (long)(time + 1) * _np;
+            int steps = time * trials;
+            _stepRows = Pinned64(steps); _rateRows = Pinned64(steps); _inputRows = Pinned64(steps); _outputRows = Pinned64(steps);
+            for (int t = 0; t < time; t++)
+                for (int b = 0; b < trials; b++)
+                {
+                    int s = t * trials + b;
+                    _stepRows[s] = RowAt(b, t); _rateRows[s] = RowAt(b, t + 1);
+                    _inputRows[s] = (long)s * Math.Max(_nin, 1); _outputRows[s] = (long)s * _noutp;
+                }
+        }
         if (rows <= _capacityRows && _u.Length >= time * trials * Math.Max(_nin, 1)) return;
         _capacityRows = Math.Max(rows, _capacityRows * 5 / 4);
         int big = _capacityRows * _np, outs = _capacityRows * _noutp;
@@ -143,6 +166,12 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         _u = RowBuffer(_capacityRows * Math.Max(_nin, 1));
         _d2 = []; _a2 = [];
     }
+
+    static long[] Pinned64(int length) => GC.AllocateArray<long>(Math.Max(length, 1), pinned: true);
+    static long* P(long[] a) => (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));
+
+    /// <summary>Offset (in floats) of trial <paramref name="b"/>'s row <paramref name="i"/> in a unit-wide row buffer.</summary>
+    long RowAt(int b, int i) => b * _trialStride + (long)i * _np;
 
     void LoadWeights(NetworkParameters p)
     {
@@ -176,60 +205,53 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
         Ensure(time, bsz);
         LoadWeights(p);
-        float* x = Row(_x), r = Row(_r), u = Row(_u), zpre = Row(_zpre), z = Row(_z);
+        float* u = Row(_u), zpre = Row(_zpre), z = Row(_z);
         var f = _c.HiddenActivation;
-
-        for (int b = 0; b < bsz; b++)
-        {
-            var row = new Span<float>(x + b * np, np);
-            row.Clear();
-            p.X0.AsSpan().CopyTo(row);
-        }
-        Activations.Hidden(f, new ReadOnlySpan<float>(x, bsz * np), new Span<float>(r, bsz * np));
-
         if (_nin > 0) batch.Inputs.AsSpan().CopyTo(new Span<float>(u, rows * _nin));
         var noiseArray = batch.RecurrentNoise;
-        // Whole trials per thread, from input to readout: every row a thread reads it wrote itself,
-        // so no row crosses between the cores' caches (a split by rows for the input and readout
-        // and by trials for the recurrence moved half of every array across).
+        var x0 = p.X0;
+        // Whole trials per thread, from input to readout: every row a thread reads, it wrote.
         Split(bsz, TrialAlign, (b0, nb) =>
         {
-            float* xs0 = Row(_x), rs0 = Row(_r), us = Row(_u), wrecT = P(_wrecT), drive = xs0 + bsz * np;
-            int rowStride = bsz * np;
-            // Input drive of every step at once: Win_ u_t + brec + noise, written into x rows 1..T
-            // (one product per trial, its rows strided by the trial count).
-            for (int b = b0; b < b0 + nb; b++)
-            {
-                if (_nin > 0) Gemm.Multiply(time, _nin, np, us + b * _nin, bsz * _nin, 1, P(_winT), np, drive + b * np, rowStride, false);
-                else for (int t = 0; t < time; t++) new Span<float>(drive + (long)t * rowStride + b * np, np).Clear();
-            }
+            float* xs = Row(_x), rs = Row(_r), us = Row(_u), wrecT = P(_wrecT);
+            int stride = (int)_trialStride;
             fixed (float* noise = noiseArray)
-                for (int t = 0; t < time; t++)
-                    for (int s = t * bsz + b0; s < t * bsz + b0 + nb; s++)
+                for (int b = b0; b < b0 + nb; b++)
+                {
+                    float* xb = xs + RowAt(b, 0);
+                    new Span<float>(xb, np).Clear();
+                    x0.AsSpan().CopyTo(new Span<float>(xb, np));
+                    Activations.Hidden(f, new ReadOnlySpan<float>(xb, np), new Span<float>(rs + RowAt(b, 0), np));
+                    // Input drive of every step at once: Win_ u_t + brec + noise, into x rows 1..T.
+                    float* drive = xb + np;
+                    if (_nin > 0) Gemm.Multiply(time, _nin, np, us + b * _nin, bsz * _nin, 1, P(_winT), np, drive, np, false);
+                    else new Span<float>(drive, time * np).Clear();
+                    for (int t = 0; t < time; t++)
                     {
-                        var d = new Span<float>(drive + (long)s * np, _n);
+                        var d = new Span<float>(drive + (long)t * np, _n);
                         TensorPrimitives.Add(d, new ReadOnlySpan<float>(_brec, 0, _n), d);
-                        TensorPrimitives.Add(d, new ReadOnlySpan<float>(noise + (long)s * _n, _n), d);
+                        TensorPrimitives.Add(d, new ReadOnlySpan<float>(noise + ((long)t * bsz + b) * _n, _n), d);
                     }
+                }
 
             // Recurrence: x_t = (1 - alpha) x_{t-1} + alpha (Wrec_ r_{t-1} + drive_t).
             for (int t = 1; t <= time; t++)
             {
-                float* xt = xs0 + ((long)t * bsz + b0) * np, xp = xt - bsz * np, rp = rs0 + ((long)(t - 1) * bsz + b0) * np;
-                Gemm.Multiply(nb, _n, np, rp, np, 1, wrecT, np, xt, np, true);
-                for (int b = 0; b < nb; b++)
+                Gemm.Multiply(nb, _n, np, rs + RowAt(b0, t - 1), stride, 1, wrecT, np, xs + RowAt(b0, t), stride, true);
+                for (int b = b0; b < b0 + nb; b++)
                 {
-                    var xs = new Span<float>(xt + b * np, np);
-                    TensorPrimitives.Multiply(xs, _alpha, xs);
-                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xp + b * np, np), _oneMinusAlpha, xs, xs);
+                    float* xt = xs + RowAt(b, t);
+                    var x = new Span<float>(xt, np);
+                    TensorPrimitives.Multiply(x, _alpha, x);
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xt - np, np), _oneMinusAlpha, x, x);
+                    Activations.Hidden(f, x, new Span<float>(rs + RowAt(b, t), np));
                 }
-                Activations.Hidden(f, new ReadOnlySpan<float>(xt, nb * np), new Span<float>(rs0 + ((long)t * bsz + b0) * np, nb * np));
             }
 
             // Readout of every step at once (a row of 16 floats is one cache line).
             float* zp = Row(_zpre);
             for (int b = b0; b < b0 + nb; b++)
-                Gemm.Multiply(time, _n, _noutp, rs0 + rowStride + b * np, rowStride, 1, P(_woutT), _noutp, zp + b * _noutp, bsz * _noutp, false);
+                Gemm.Multiply(time, _n, _noutp, rs + RowAt(b, 1), np, 1, P(_woutT), _noutp, zp + b * _noutp, bsz * _noutp, false);
         });
         // Outputs on one thread: a row of z is Nout floats, so neighbouring trials share cache lines.
         for (int s = 0; s < rows; s++)
@@ -268,9 +290,9 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         if (_t.Lambda2R > 0)
         {
             int rows = batch.Time * batch.Trials;
-            float* r = Row(_r) + batch.Trials * _np;
+            float* r = Row(_r);
             double s = 0;
-            for (int k = 0; k < rows; k++) s += TensorPrimitives.SumOfSquares(new ReadOnlySpan<float>(r + (long)k * _np, _n));
+            for (int k = 0; k < rows; k++) s += TensorPrimitives.SumOfSquares(new ReadOnlySpan<float>(r + _rateRows[k], _n));
             reg += _t.Lambda2R * s / ((double)rows * _n);
         }
         return reg;
@@ -297,30 +319,30 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         var (loss, rmse) = Loss(batch);
         double cost = loss + Regularisers(parameters, batch);
         int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
-        float* r = Row(_r), dz = Row(_dz), g = Row(_g), d = Row(_d), a = Row(_a), re = Row(_re);
+        float* r = Row(_r), dz = Row(_dz), a = Row(_a), re = Row(_re);
 
         // dLoss / d(readout pre-activation), mask-weighted and normalised.
         OutputGradient(batch, dz);
         var hidden = _c.HiddenActivation;
         var gx0 = new float[_n];
-        BackwardThroughTime(time, bsz, g, d, a, gx0, (b0, nb) =>
+        BackwardThroughTime(time, bsz, _g, _d, _a, gx0, (b0, nb) =>
         {
             // Each thread's own trials first: g = dLoss/dr_t (one product per trial) and f'(x_t).
             float* gs = Row(_g), dzs = Row(_dz), xs = Row(_x), fs = Row(_fp);
             for (int b = b0; b < b0 + nb; b++)
-                Gemm.Multiply(time, _nout, np, dzs + b * _noutp, bsz * _noutp, 1, P(_woutE), np, gs + b * np, bsz * np, false);
-            for (int t = 0; t < time; t++)
-                Activations.HiddenDerivative(hidden, new ReadOnlySpan<float>(xs + ((long)(t + 1) * bsz + b0) * np, nb * np),
-                    new Span<float>(fs + ((long)t * bsz + b0) * np, nb * np));
+            {
+                Gemm.Multiply(time, _nout, np, dzs + b * _noutp, bsz * _noutp, 1, P(_woutE), np, gs + RowAt(b, 0), np, false);
+                Activations.HiddenDerivative(hidden, new ReadOnlySpan<float>(xs + RowAt(b, 1), time * np), new Span<float>(fs + RowAt(b, 0), time * np));
+            }
         });
 
         var grad = NetworkParameters.Zeros(_nin, _n, _nout);
         // Omega: d_t = dLoss/dx_t (loss only), x_t held fixed; immediate derivative through Wrec_.
         var (omega, count) = OmegaTerm(time, bsz, re);
-        // Wrec_ gradient: sum_t a_t^T (r_{t-1} + lambda_Omega E_t), one product over every step.
-        Gemm.MultiplyParallel(_n, rows, np, a, 1, np, re, np, P(_dWrecE), np, false, Team);
-        if (_nin > 0) Gemm.MultiplyParallel(_nin, rows, np, Row(_u), 1, _nin, a, np, P(_dWinT), np, false, Team);
-        Gemm.MultiplyParallel(_nout, rows, np, dz, 1, _noutp, r + bsz * np, np, P(_dWoutE), np, false, Team);
+        // Wrec_ gradient: sum_t a_t^T (r_{t-1} + lambda_Omega E_t), one product over every step, in step order.
+        Gemm.MultiplyGathered(_n, rows, np, a, 1, P(_stepRows), re, P(_stepRows), P(_dWrecE), np, false, Team);
+        if (_nin > 0) Gemm.MultiplyGathered(_nin, rows, np, Row(_u), 1, P(_inputRows), a, P(_stepRows), P(_dWinT), np, false, Team);
+        Gemm.MultiplyGathered(_nout, rows, np, dz, 1, P(_outputRows), r, P(_rateRows), P(_dWoutE), np, false, Team);
         SumRows(a, rows, grad.Brec);
 
         if (_t.Lambda2R > 0) RateRegulariserGradient(batch, gx0, grad.Brec);
@@ -388,45 +410,49 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>
-    /// Given g = dLoss/dr_t (direct) in rows 1..T, computes d_t = dLoss/dx_t (total) and
-    /// a_t = alpha d_t, and adds dLoss/dx_0 summed over trials to <paramref name="gx0"/>.
-    /// <paramref name="prepare"/>(first trial, trials), when given, runs on each thread before its
-    /// trials' recurrence, to write their g and f'(x) rows where they are about to be read.
+    /// Given g = dLoss/dr_t (direct) for steps 1..T in <paramref name="gBuffer"/>, computes
+    /// d_t = dLoss/dx_t (total) and a_t = alpha d_t, and adds dLoss/dx_0 summed over trials to
+    /// <paramref name="gx0"/>. <paramref name="prepare"/>(first trial, trials), when given, runs on
+    /// each thread before its trials' recurrence, to write their g and f'(x) rows.
     /// </summary>
-    void BackwardThroughTime(int time, int bsz, float* g, float* d, float* a, float[] gx0, Action<int, int>? prepare = null)
+    void BackwardThroughTime(int time, int bsz, float[] gBuffer, float[] dBuffer, float[] aBuffer, float[] gx0, Action<int, int>? prepare = null)
     {
-        int np = _np, block = bsz * np;
-        float* wrecE = P(_wrecE);
-        nint gp = (nint)g, dp = (nint)d, ap = (nint)a;
+        int np = _np;
         // Whole trials per thread, backwards in time.
         Split(bsz, TrialAlign, (b0, nb) =>
         {
             prepare?.Invoke(b0, nb);
-            float* fp = Row(_fp), we = P(_wrecE);
-            for (int t = time; t >= 1; t--)
+            float* gs = Row(gBuffer), ds = Row(dBuffer), asb = Row(aBuffer), fs = Row(_fp), we = P(_wrecE);
+            int stride = (int)_trialStride;
+            for (int i = time - 1; i >= 0; i--)
             {
-                long off = (long)(t - 1) * block + (long)b0 * np;
-                float* gt = (float*)gp + off, dt = (float*)dp + off, at = (float*)ap + off, ft = fp + off;
-                if (t < time) Gemm.Multiply(nb, _n, np, at + block, np, 1, we, np, gt, np, true);
-                for (int b = 0; b < nb; b++)
+                if (i < time - 1) Gemm.Multiply(nb, _n, np, asb + RowAt(b0, i + 1), stride, 1, we, np, gs + RowAt(b0, i), stride, true);
+                for (int b = b0; b < b0 + nb; b++)
                 {
-                    var ds = new Span<float>(dt + b * np, np);
-                    TensorPrimitives.Multiply(new ReadOnlySpan<float>(gt + b * np, np), new ReadOnlySpan<float>(ft + b * np, np), ds);
-                    if (t < time) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(dt + block + b * np, np), _oneMinusAlpha, ds, ds);
-                    TensorPrimitives.Multiply(ds, _alpha, new Span<float>(at + b * np, np));
+                    long o = RowAt(b, i);
+                    var d = new Span<float>(ds + o, np);
+                    TensorPrimitives.Multiply(new ReadOnlySpan<float>(gs + o, np), new ReadOnlySpan<float>(fs + o, np), d);
+                    if (i < time - 1) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(ds + o + np, np), _oneMinusAlpha, d, d);
+                    TensorPrimitives.Multiply(d, _alpha, new Span<float>(asb + o, np));
                 }
             }
         });
         // x0: dLoss/dx_0 = f'(x_0) (Wrec_^T a_1) + (1 - alpha) d_1, summed over trials.
+        int block = bsz * np;
         var g0 = GC.AllocateUninitializedArray<float>(block);
         var f0 = new float[block];
+        float* a = Row(aBuffer), dd = Row(dBuffer), x = Row(_x);
         fixed (float* g0p = g0)
         {
-            Gemm.Multiply(bsz, _n, np, a, np, 1, wrecE, np, g0p, np, false);
-            Activations.HiddenDerivative(_c.HiddenActivation, new ReadOnlySpan<float>(Row(_x), block), f0);
+            Gemm.Multiply(bsz, _n, np, a, (int)_trialStride, 1, P(_wrecE), np, g0p, np, false);
             for (int b = 0; b < bsz; b++)
+                Activations.HiddenDerivative(_c.HiddenActivation, new ReadOnlySpan<float>(x + RowAt(b, 0), np), new Span<float>(f0, b * np, np));
+            for (int b = 0; b < bsz; b++)
+            {
+                float* d1 = dd + RowAt(b, 0);
                 for (int i = 0; i < _n; i++)
-                    gx0[i] += g0p[b * np + i] * f0[b * np + i] + _oneMinusAlpha[i] * d[b * np + i];
+                    gx0[i] += g0p[b * np + i] * f0[b * np + i] + _oneMinusAlpha[i] * d1[i];
+            }
         }
     }
 
@@ -438,9 +464,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     (double Omega, double Count) OmegaTerm(int time, int bsz, float* re)
     {
         int np = _np, rows = time * bsz;
-        float* q = Row(_g), a = Row(_a);
-        // Stored trial by trial (index b * time + t), so that each thread writes a range of its own:
-        // in row order, the two threads' values for one step shared cache lines.
+        // num and den are stored trial by trial (index b * time + t): each thread writes a range of its own.
         var num = new double[rows];
         var den = new double[rows];
         int At(int s) => s % bsz * time + s / bsz;
@@ -448,27 +472,23 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         Split(bsz, TrialAlign, (b0, nb) =>
         {
             float* qq = Row(_g), dd = Row(_d), ff = Row(_fp), aa = Row(_a);
-            Span<double> nt = stackalloc double[nb], dt = stackalloc double[nb];
-            // q_t = (alpha d_t) Wrec_ for every step at once, one product per trial (reuses the g buffer).
             for (int b = b0; b < b0 + nb; b++)
-                Gemm.Multiply(time, _n, np, aa + b * np, bsz * np, 1, P(_wrecE), np, qq + b * np, bsz * np, false);
-            for (int t = 0; t < time; t++)
             {
-                int s0 = t * bsz + b0, end = s0 + nb;
-                // Two rows at a time, summed while they are still in the first-level cache.
-                for (int s = s0; s < end; s += 2)
+                // q_t = (alpha d_t) Wrec_ for every step at once (reuses the g buffer).
+                Gemm.Multiply(time, _n, np, aa + RowAt(b, 0), np, 1, P(_wrecE), np, qq + RowAt(b, 0), np, false);
+                // Two steps at a time, summed while they are still in the first-level cache.
+                for (int t = 0; t < time; t += 2)
                 {
-                    int pair = Math.Min(2, end - s);
-                    for (int e = s; e < s + pair; e++)
+                    int pair = Math.Min(2, time - t);
+                    for (int e = t; e < t + pair; e++)
                     {
-                        float* qs = qq + (long)e * np, ds = dd + (long)e * np, fs = ff + (long)e * np;
-                        var nv = new Span<float>(qs, _n);
-                        TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(fs, _n), nv);
-                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(ds, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
+                        long o = RowAt(b, e);
+                        var nv = new Span<float>(qq + o, _n);
+                        TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(ff + o, _n), nv);
+                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(dd + o, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
                     }
-                    SumSquares(qq, dd, s, pair, nt[(s - s0)..], dt[(s - s0)..]);
+                    SumSquares(qq + RowAt(b, t), dd + RowAt(b, t), pair, num.AsSpan(b * time + t), den.AsSpan(b * time + t));
                 }
-                for (int i = 0; i < nb; i++) { num[(b0 + i) * time + t] = nt[i]; den[(b0 + i) * time + t] = dt[i]; }
             }
         });
         int valid = 0;
@@ -484,39 +504,38 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         Split(bsz, TrialAlign, (b0, nb) =>
         {
             float* qq = Row(_g), ff = Row(_fp), rr = Row(_r);
-            for (int t = 0; t < time; t++)
-            {
-                for (int s = t * bsz + b0; s < t * bsz + b0 + nb; s++)
+            for (int b = b0; b < b0 + nb; b++)
+                for (int t = 0; t < time; t++)
                 {
-                    var dst = new Span<float>((float*)rep + (long)s * np, np);
-                    new ReadOnlySpan<float>(rr + (long)s * np, np).CopyTo(dst);
-                    double ns = num[At(s)], dns = den[At(s)];
+                    // re = r_{t-1}, plus the Omega term.
+                    long o = RowAt(b, t);
+                    float* ds = (float*)rep + o;
+                    new ReadOnlySpan<float>(rr + o, np).CopyTo(new Span<float>(ds, np));
+                    double ns = num[b * time + t], dns = den[b * time + t];
                     if (valid == 0 || lam == 0 || !(dns >= _t.Bound && dns > 0)) continue;
                     float coef = (float)(2 * (ns / dns - 1) / (dns * valid)) * 2 * lam;
-                    float* qs = qq + (long)s * np, fs = ff + (long)s * np;
-                    // dst += (coef q) f, vector by vector: the same three roundings as the scalar expression.
-                    float* ds = (float*)rep + (long)s * np;
+                    float* qs = qq + o, fs = ff + o;
+                    // ds += (coef q) f, vector by vector: the same three roundings as the scalar expression.
                     int j = 0;
                     for (var c = Vector512.Create(coef); j + 16 <= _n; j += 16)
                         (Vector512.Load(ds + j) + c * Vector512.Load(qs + j) * Vector512.Load(fs + j)).Store(ds + j);
                     for (; j < _n; j++) ds[j] += coef * qs[j] * fs[j];
                 }
-            }
         });
         return (omega, valid / (double)rows);
     }
 
     /// <summary>
-    /// num[i] and den[i] = the sums of squares of rows s0 + i of <paramref name="nv"/> and <paramref name="d"/>,
+    /// num[i] and den[i] = the sums of squares of rows i (consecutive) of <paramref name="nv"/> and <paramref name="d"/>,
     /// each added unit by unit in order (in double); two rows at a time, so that four independent sums
     /// overlap instead of each addition waiting for the one before. Each value is converted once into
     /// a fresh local: squaring two conversions from memory made the loop three times slower (the
     /// conversion instruction keeps a false dependency on its destination register).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void SumSquares(float* nv, float* d, int s0, int count, Span<double> num, Span<double> den)
+    void SumSquares(float* nv, float* d, int count, Span<double> num, Span<double> den)
     {
-        int s = s0, end = s0 + count, np = _np, n = _n;
+        int s0 = 0, s = 0, end = count, np = _np, n = _n;
         for (; s + 1 < end; s += 2)
         {
             float* a0 = nv + (long)s * np, a1 = a0 + np, b0 = d + (long)s * np, b1 = b0 + np;
@@ -537,11 +556,12 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         }
     }
 
+    /// <summary>Adds the sum over steps (in step order) of the rows of <paramref name="a"/> to <paramref name="into"/>.</summary>
     void SumRows(float* a, int rows, float[] into)
     {
         Array.Clear(_tmp);
         var acc = new Span<float>(_tmp, 0, _np);
-        for (int s = 0; s < rows; s++) TensorPrimitives.Add(acc, new ReadOnlySpan<float>(a + (long)s * _np, _np), acc);
+        for (int s = 0; s < rows; s++) TensorPrimitives.Add(acc, new ReadOnlySpan<float>(a + _stepRows[s], _np), acc);
         for (int i = 0; i < _n; i++) into[i] += _tmp[i];
     }
 
@@ -550,17 +570,17 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     {
         int time = batch.Time, bsz = batch.Trials, rows = time * bsz, np = _np;
         if (_d2.Length < _d.Length) { _d2 = RowBuffer(_d.Length); _a2 = RowBuffer(_a.Length); }
-        float* g = Row(_g), d2 = Row(_d2), a2 = Row(_a2), r = Row(_r);
+        float* g = Row(_g), a2 = Row(_a2), r = Row(_r);
         float scale = (float)(2 * _t.Lambda2R / ((double)rows * _n));
         for (int s = 0; s < rows; s++)
         {
-            var gs = new Span<float>(g + (long)s * np, np);
+            var gs = new Span<float>(g + _stepRows[s], np);
             gs.Clear();
-            TensorPrimitives.Multiply(new ReadOnlySpan<float>(r + (long)(s + bsz) * np, _n), scale, gs[.._n]);
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(r + _rateRows[s], _n), scale, gs[.._n]);
         }
-        BackwardThroughTime(time, bsz, g, d2, a2, gx0);
-        Gemm.MultiplyParallel(_n, rows, np, a2, 1, np, r, np, P(_dWrecE), np, true, Team);
-        if (_nin > 0) Gemm.MultiplyParallel(_nin, rows, np, Row(_u), 1, _nin, a2, np, P(_dWinT), np, true, Team);
+        BackwardThroughTime(time, bsz, _g, _d2, _a2, gx0);
+        Gemm.MultiplyGathered(_n, rows, np, a2, 1, P(_stepRows), r, P(_stepRows), P(_dWrecE), np, true, Team);
+        if (_nin > 0) Gemm.MultiplyGathered(_nin, rows, np, Row(_u), 1, P(_inputRows), a2, P(_stepRows), P(_dWinT), np, true, Team);
         SumRows(a2, rows, gbrec);
     }
 
