@@ -335,6 +335,9 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         OutputGradient(batch, dz);
         var hidden = _c.HiddenActivation;
         var gx0 = new float[_n];
+        // Omega's sums of squares, stored trial by trial (index b * time + t): each thread writes its own range.
+        var num = new double[rows];
+        var den = new double[rows];
         BackwardThroughTime(time, bsz, _g, _d, _a, gx0, (b0, nb) =>
         {
             // Each thread's own trials first: g = dLoss/dr_t (one product per trial) and f'(x_t).
@@ -344,11 +347,11 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                 Gemm.Multiply(time, _nout, np, dzs + b * _noutp, bsz * _noutp, 1, P(_woutE), np, gs + RowAt(b, 0), np, false);
                 Activations.HiddenDerivative(hidden, new ReadOnlySpan<float>(xs + RowAt(b, 1), time * np), new Span<float>(fs + RowAt(b, 0), time * np));
             }
-        });
+        }, (b0, nb, i) => OmegaSums(time, b0, nb, i, num, den));
 
         var grad = NetworkParameters.Zeros(_nin, _n, _nout);
         // Omega: d_t = dLoss/dx_t (loss only), x_t held fixed; immediate derivative through Wrec_.
-        var (omega, count) = OmegaTerm(time, bsz, re);
+        var (omega, count) = OmegaTerm(time, bsz, re, num, den);
         // Wrec_ gradient: sum_t a_t^T (r_{t-1} + lambda_Omega E_t), one product over every step, in step order.
         Gemm.MultiplyGathered(_n, rows, np, a, 1, P(_stepRows), re, P(_stepRows), P(_dWrecE), np, false, Team);
         if (_nin > 0) Gemm.MultiplyGathered(_nin, rows, np, Row(_u), 1, P(_inputRows), a, P(_stepRows), P(_dWinT), np, false, Team);
@@ -428,9 +431,11 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// Given g = dLoss/dr_t (direct) for steps 1..T in <paramref name="gBuffer"/>, computes
     /// d_t = dLoss/dx_t (total) and a_t = alpha d_t, and adds dLoss/dx_0 summed over trials to
     /// <paramref name="gx0"/>. <paramref name="prepare"/>(first trial, trials), when given, runs on
-    /// each thread before its trials' recurrence, to write their g and f'(x) rows.
+    /// each thread before its trials' recurrence, to write their g and f'(x) rows;
+    /// <paramref name="afterStep"/>(first trial, trials, step), after each step's d and a rows.
     /// </summary>
-    void BackwardThroughTime(int time, int bsz, float[] gBuffer, float[] dBuffer, float[] aBuffer, float[] gx0, Action<int, int>? prepare = null)
+    void BackwardThroughTime(int time, int bsz, float[] gBuffer, float[] dBuffer, float[] aBuffer, float[] gx0,
+        Action<int, int>? prepare = null, Action<int, int, int>? afterStep = null)
     {
         int np = _np;
         // Whole trials per thread, backwards in time.
@@ -450,6 +455,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                     if (i < time - 1) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(ds + o + np, np), _oneMinusAlpha, d, d);
                     TensorPrimitives.Multiply(d, _alpha, new Span<float>(asb + o, np));
                 }
+                afterStep?.Invoke(b0, nb, i);
             }
         });
         // x0: dLoss/dx_0 = f'(x_0) (Wrec_^T a_1) + (1 - alpha) d_1, summed over trials.
@@ -472,40 +478,36 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>
-    /// Omega and its immediate gradient. Writes r_{t-1} + lambda_Omega E_t into
+    /// Omega's sums at step <paramref name="i"/> of trials [b0, b0 + nb), run by the backward pass
+    /// right after their d and a rows, while those are in the first-level cache (as a pass of its
+    /// own it read every row back from memory): q = (alpha d) Wrec_, written over g (which that
+    /// step has used), then num = |q f'(x) + (1 - alpha) d|^2 and den = |d|^2.
+    /// </summary>
+    void OmegaSums(int time, int b0, int nb, int i, double[] num, double[] den)
+    {
+        int np = _np, stride = (int)_trialStride;
+        float* q = Row(_g) + RowAt(b0, i), d = Row(_d) + RowAt(b0, i), f = Row(_fp) + RowAt(b0, i);
+        Gemm.Multiply(nb, _n, np, Row(_a) + RowAt(b0, i), stride, 1, P(_wrecE), np, q, stride, false);
+        for (int b = 0; b < nb; b++)
+        {
+            long o = b * _trialStride;
+            var nv = new Span<float>(q + o, _n);
+            TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(f + o, _n), nv);
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(d + o, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
+        }
+        SumSquares(q, d, nb, _trialStride, num, den, b0 * time + i, time);
+    }
+
+    /// <summary>
+    /// Omega and its immediate gradient from the sums <paramref name="num"/> and
+    /// <paramref name="den"/> (<see cref="OmegaSums"/>). Writes r_{t-1} + lambda_Omega E_t into
     /// <paramref name="re"/>, where E_t = dOmega/dnum_t-weighted (num vector * f'(x_t)), so that
     /// one product a^T re gives the whole Wrec_ gradient.
     /// </summary>
-    (double Omega, double Count) OmegaTerm(int time, int bsz, float* re)
+    (double Omega, double Count) OmegaTerm(int time, int bsz, float* re, double[] num, double[] den)
     {
         int np = _np, rows = time * bsz;
-        // num and den are stored trial by trial (index b * time + t): each thread writes a range of its own.
-        var num = new double[rows];
-        var den = new double[rows];
         int At(int s) => s % bsz * time + s / bsz;
-        // Whole trials per thread, as in the recurrences that wrote their rows.
-        Split(bsz, TrialAlign, (b0, nb) =>
-        {
-            float* qq = Row(_g), dd = Row(_d), ff = Row(_fp), aa = Row(_a);
-            for (int b = b0; b < b0 + nb; b++)
-            {
-                // q_t = (alpha d_t) Wrec_ for every step at once (reuses the g buffer).
-                Gemm.Multiply(time, _n, np, aa + RowAt(b, 0), np, 1, P(_wrecE), np, qq + RowAt(b, 0), np, false);
-                // Two steps at a time, summed while they are still in the first-level cache.
-                for (int t = 0; t < time; t += 2)
-                {
-                    int pair = Math.Min(2, time - t);
-                    for (int e = t; e < t + pair; e++)
-                    {
-                        long o = RowAt(b, e);
-                        var nv = new Span<float>(qq + o, _n);
-                        TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(ff + o, _n), nv);
-                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(dd + o, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
-                    }
-                    SumSquares(qq + RowAt(b, t), dd + RowAt(b, t), pair, num.AsSpan(b * time + t), den.AsSpan(b * time + t));
-                }
-            }
-        });
         int valid = 0;
         double sum = 0;
         for (int s = 0; s < rows; s++)
@@ -541,33 +543,37 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>
-    /// num[i] and den[i] = the sums of squares of rows i (consecutive) of <paramref name="nv"/> and <paramref name="d"/>,
-    /// each added unit by unit in order (in double); two rows at a time, so that four independent sums
-    /// overlap instead of each addition waiting for the one before. Each value is converted once into
-    /// a fresh local: squaring two conversions from memory made the loop three times slower (the
-    /// conversion instruction keeps a false dependency on its destination register).
+    /// num[index0 + i * indexStride] and den[...] = the sums of squares of the first N values of
+    /// rows i of <paramref name="nv"/> and <paramref name="d"/> (rows <paramref name="rowStride"/>
+    /// floats apart), each added unit by unit in order (in double); two rows at a time, so that
+    /// four independent sums overlap instead of each addition waiting for the one before. Each
+    /// value is converted once into a fresh local: squaring two conversions from memory made the
+    /// loop three times slower (the conversion instruction keeps a false dependency on its
+    /// destination register).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void SumSquares(float* nv, float* d, int count, Span<double> num, Span<double> den)
+    void SumSquares(float* nv, float* d, int count, long rowStride, double[] num, double[] den, int index0, int indexStride)
     {
-        int s0 = 0, s = 0, end = count, np = _np, n = _n;
-        for (; s + 1 < end; s += 2)
+        int r = 0, n = _n;
+        for (; r + 1 < count; r += 2)
         {
-            float* a0 = nv + (long)s * np, a1 = a0 + np, b0 = d + (long)s * np, b1 = b0 + np;
+            float* a0 = nv + r * rowStride, a1 = a0 + rowStride, b0 = d + r * rowStride, b1 = b0 + rowStride;
             double n0 = 0, n1 = 0, d0 = 0, d1 = 0;
             for (int j = 0; j < n; j++)
             {
                 double x0 = a0[j], x1 = a1[j], y0 = b0[j], y1 = b1[j];
                 n0 += x0 * x0; n1 += x1 * x1; d0 += y0 * y0; d1 += y1 * y1;
             }
-            num[s - s0] = n0; num[s - s0 + 1] = n1; den[s - s0] = d0; den[s - s0 + 1] = d1;
+            int k = index0 + r * indexStride;
+            num[k] = n0; num[k + indexStride] = n1; den[k] = d0; den[k + indexStride] = d1;
         }
-        for (; s < end; s++)
+        for (; r < count; r++)
         {
-            float* a0 = nv + (long)s * np, b0 = d + (long)s * np;
+            float* a0 = nv + r * rowStride, b0 = d + r * rowStride;
             double n0 = 0, d0 = 0;
             for (int j = 0; j < n; j++) { double x0 = a0[j], y0 = b0[j]; n0 += x0 * x0; d0 += y0 * y0; }
-            num[s - s0] = n0; den[s - s0] = d0;
+            int k = index0 + r * indexStride;
+            num[k] = n0; den[k] = d0;
         }
     }
 
