@@ -577,12 +577,19 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         }
     }
 
-    /// <summary>Adds the sum over steps (in step order) of the rows of <paramref name="a"/> to <paramref name="into"/>.</summary>
+    /// <summary>
+    /// Adds the sum over steps (in step order) of the rows of <paramref name="a"/> to
+    /// <paramref name="into"/>: each thread sums a range of whole cache lines of units.
+    /// </summary>
     void SumRows(float* a, int rows, float[] into)
     {
-        Array.Clear(_tmp);
-        var acc = new Span<float>(_tmp, 0, _np);
-        for (int s = 0; s < rows; s++) TensorPrimitives.Add(acc, new ReadOnlySpan<float>(a + _stepRows[s], _np), acc);
+        nint ap = (nint)a;
+        Split(_np, CacheLineFloats, (j0, count) =>
+        {
+            var acc = new Span<float>(_tmp, j0, count);
+            acc.Clear();
+            for (int s = 0; s < rows; s++) TensorPrimitives.Add(acc, new ReadOnlySpan<float>((float*)ap + _stepRows[s] + j0, count), acc);
+        });
         for (int i = 0; i < _n; i++) into[i] += _tmp[i];
     }
 
