@@ -40,8 +40,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>
     /// Threads (all cores by default). Trials are independent until the weight gradients, so each
-    /// thread runs whole trials through the forward and backward recurrences; the large products
-    /// split their output rows. Every number is computed by the same operations in the same order
+    /// thread runs whole trials from input to readout and back through time, Omega included; the
+    /// weight gradients split their output rows. Every number is computed by the same operations in the same order
     /// whatever the thread count (the matrix kernel sums each element over k in one fixed order,
     /// whichever register block the row falls in), so results are bit-identical for any value.
     /// </summary>
@@ -110,9 +110,10 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>
     /// Engine threads a training run uses by default: every core but one, which the trainer's
-    /// background threads use to draw the next minibatch and validation set (at least one). On a
-    /// 2-core machine a second engine thread only competed with them: rdm_fixed took 33.8 s to its
-    /// criterion with two engine threads and 27.9-32.1 s with one (README, Speed).
+    /// background threads use to draw the next minibatch and validation set (at least one). The
+    /// engine's worker threads spin between the parts of a step, so on a 2-core machine a second
+    /// engine thread takes the core the drawing needs: rdm_fixed reached its criterion in 24.5 s
+    /// with one engine thread and 48-51 s with two (README, Speed).
     /// </summary>
     public static int TrainingThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
