@@ -11,7 +11,9 @@ namespace PyCog.Numerics;
 /// regions of a few hundred microseconds. Part <c>p</c> always runs on participant
 /// <c>p % Threads</c> (the caller is participant 0), so the work each thread does is fixed.
 /// One region at a time: a region started while another runs (or from inside one) runs serially
-/// on the calling thread.
+/// on the calling thread. A team with more threads than the machine has cores, or told that other
+/// busy threads share the cores, never spins: its workers sleep between parts and the caller yields
+/// while it waits (spinning, four threads on two cores made a step 17 times slower than one thread).
 /// </summary>
 public sealed class WorkerTeam : IDisposable
 {
@@ -25,13 +27,18 @@ public sealed class WorkerTeam : IDisposable
     Action<int>? _body;
     int _parts, _generation, _sleeping, _busy;
     volatile bool _disposed;
+    readonly bool _spin;
     Exception? _error;
 
-    /// <summary>A team of <paramref name="threads"/> participants (the caller counts as one).</summary>
-    public WorkerTeam(int threads)
+    /// <summary>
+    /// A team of <paramref name="threads"/> participants (the caller counts as one); with
+    /// <paramref name="spin"/> false its workers sleep as soon as a part is done.
+    /// </summary>
+    public WorkerTeam(int threads, bool spin = true)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), $"At least one thread, got {threads}.");
         Threads = threads;
+        _spin = spin && threads <= Environment.ProcessorCount;
         _done = new int[threads * Stride];
         _workers = new Thread[threads - 1];
         for (int w = 0; w < _workers.Length; w++)
@@ -67,7 +74,7 @@ public sealed class WorkerTeam : IDisposable
             if (Volatile.Read(ref _sleeping) > 0) lock (_gate) Monitor.PulseAll(_gate);
             RunParts(0);
             for (int w = 1; w < Threads; w++)
-                while (Volatile.Read(ref _done[w * Stride]) != generation) { }
+                while (Volatile.Read(ref _done[w * Stride]) != generation) if (!_spin) Thread.Yield();
             _body = null;
             if (_error is { } error) ExceptionDispatchInfo.Throw(error);
         }
@@ -91,10 +98,8 @@ public sealed class WorkerTeam : IDisposable
             long start = Stopwatch.GetTimestamp();
             while (Volatile.Read(ref _generation) == seen && !_disposed)
             {
-                // Spinning, but yielding the core to any other runnable thread (the trainer's drawing
-                // thread, the JIT): a spinning worker that keeps its core from the thread the caller
-                // is waiting for costs a whole scheduler slice.
-                if (Stopwatch.GetTimestamp() - start < SpinTicks) continue;
+                // Spin (no pause instruction, which a hypervisor may take for a spinning lock), then sleep.
+                if (_spin && Stopwatch.GetTimestamp() - start < SpinTicks) continue;
                 lock (_gate)
                 {
                     Interlocked.Increment(ref _sleeping);   // a full fence: For reads _sleeping after publishing the generation

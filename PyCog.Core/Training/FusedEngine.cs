@@ -61,8 +61,16 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     int _threads = Environment.ProcessorCount;
     WorkerTeam? _team;
 
+    /// <summary>
+    /// Set when other busy threads run beside the engine, as the trainer's minibatch drawing does:
+    /// then, if the engine's threads would take every core, its workers sleep between the parts of
+    /// a step instead of spinning (rdm_fixed on two engine threads of a 2-core machine: 48-51 s
+    /// spinning, 25.3-30.3 s sleeping; 24.5-28.4 s on one). The trainer sets it.
+    /// </summary>
+    public bool SharesCores { get; set; }
+
     /// <summary>The threads of <see cref="Threads"/>, started at the first step that needs them.</summary>
-    WorkerTeam Team => _team ??= new WorkerTeam(_threads);
+    WorkerTeam Team => _team ??= new WorkerTeam(_threads, spin: !SharesCores || _threads < Environment.ProcessorCount);
 
     /// <summary>
     /// Trials per unit of the recurrences' split: pairs, which the matrix kernel runs nearly as fast
@@ -110,10 +118,10 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>
     /// Engine threads a training run uses by default: every core but one, which the trainer's
-    /// background threads use to draw the next minibatch and validation set (at least one). The
-    /// engine's worker threads spin between the parts of a step, so on a 2-core machine a second
-    /// engine thread takes the core the drawing needs: rdm_fixed reached its criterion in 24.5 s
-    /// with one engine thread and 48-51 s with two (README, Speed).
+    /// background threads use to draw the next minibatch and validation set (at least one). On this
+    /// project's 2-core machine rdm_fixed reached its criterion in 24.5-28.4 s with one engine
+    /// thread and 25.3 s with two (whose worker then sleeps between parts, see
+    /// <see cref="SharesCores"/>; spinning, 48-51 s): README, Speed.
     /// </summary>
     public static int TrainingThreads => Math.Max(1, Environment.ProcessorCount - 1);
 

@@ -108,6 +108,7 @@ public sealed class Trainer
     {
         var c = run.Training;
         using var engine = Engine.Create(run.Network, c);
+        if (engine is FusedEngine fused) fused.SharesCores = true;   // the minibatches are drawn on another thread
 
         var gradientData = new Dataset(_task, run.Network, TrialKind.Gradient, c.NGradient, c.GradientSeed)
         { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.GradientTrials };
