@@ -67,7 +67,19 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// a step instead of spinning (rdm_fixed on two engine threads of a 2-core machine: 48-51 s
     /// spinning, 25.3-30.3 s sleeping; 24.5-28.4 s on one). The trainer sets it.
     /// </summary>
-    public bool SharesCores { get; set; }
+    public bool SharesCores
+    {
+        get => _sharesCores;
+        set
+        {
+            if (value == _sharesCores) return;
+            _sharesCores = value;
+            _team?.Dispose();
+            _team = null;
+        }
+    }
+
+    bool _sharesCores;
 
     /// <summary>The threads of <see cref="Threads"/>, started at the first step that needs them.</summary>
     WorkerTeam Team => _team ??= new WorkerTeam(_threads, spin: !SharesCores || _threads < Environment.ProcessorCount);
