@@ -10,9 +10,8 @@ public static class Fixtures
     public const long InitSeed = 7;
 
     /// <summary>A tiny E/I network: Nin 2, N 10 (8 E, 2 I), Nout 2, structured input and output masks.</summary>
-    public static ResolvedNetworkConfig TinyConfig(HiddenActivation f = HiddenActivation.Rectify, OutputActivation g = OutputActivation.Linear, bool dale = true)
+    public static ResolvedNetworkConfig TinyConfig(HiddenActivation f = HiddenActivation.Rectify, OutputActivation g = OutputActivation.Linear, bool dale = true, int n = 10)
     {
-        int n = 10;
         var ei = Connectivity.GenerateEi(n);
         var cin = Matrix.FromFunction(n, 2, (i, j) => i < 8 && (i + j) % 3 != 0 ? 1 : 0);
         var cout = Matrix.FromFunction(2, n, (i, j) => (i + j) % 4 != 1 ? 1 : 0);

@@ -71,6 +71,16 @@ public class GradientTests
         AssertFusedCostGradientMatchesFiniteDifferences(config, training, Fixtures.RandomBatch(config), "all regularisers");
     }
 
+    [Fact]
+    public void FusedBiasGradientsAreRightWhenNFillsWholeVectors()
+    {
+        // The engine takes the bias gradients from a column of ones past the N units; with N = 16
+        // that column is a padding vector of its own, and softplus makes f(0) nonzero there.
+        var config = Fixtures.TinyConfig(HiddenActivation.Softplus, n: 16);
+        var training = new TrainingConfig { LambdaOmega = 0, Lambda2R = 0.7 };
+        AssertFusedCostGradientMatchesFiniteDifferences(config, training, Fixtures.RandomBatch(config), "N = 16");
+    }
+
     [Theory]
     [InlineData(HiddenActivation.Rectify)]
     [InlineData(HiddenActivation.Tanh)]

@@ -35,14 +35,16 @@ public unsafe class KernelTests
             Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-6 * (1 + Math.Abs(expected[i])) * Math.Sqrt(k) * 4, $"element {i}: {c[i]} vs {expected[i]}");
     }
 
-    [Fact]
-    public void GatheredProductEqualsTheProductOfRearrangedCopiesBitForBit()
+    [Theory]
+    [InlineData(300, 400, 128, 2)]   // threads split the rows of C
+    [InlineData(2, 5000, 112, 2)]    // few rows (an input or output product): threads split the columns
+    [InlineData(3, 3000, 112, 3)]    // columns in unequal parts (7 vectors on three threads)
+    public void GatheredProductEqualsTheProductOfRearrangedCopiesBitForBit(int m, int k, int cols, int threads)
     {
         // K rows visited in a shuffled order through the tables must give exactly the product of
         // copies rearranged into that order (the engine's trial-by-trial rows summed in step order),
-        // serially and split between two threads.
+        // serially and split between threads.
         var rng = new Rng(9);
-        int m = 300, k = 400, cols = 128;
         var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();   // A(i, kk) = a[i + kk * m]
         var b = Enumerable.Range(0, k * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
         var order = Enumerable.Range(0, k).OrderBy(_ => rng.NextDouble()).ToArray();
@@ -63,7 +65,7 @@ public unsafe class KernelTests
         {
             Gemm.Multiply(m, k, cols, pac, 1, m, pbc, cols, pe, cols, false);
             Gemm.MultiplyGathered(m, k, cols, pa, 1, ar, pb, br, ps, cols, false);
-            using var team = new WorkerTeam(2);
+            using var team = new WorkerTeam(threads);
             Gemm.MultiplyGathered(m, k, cols, pa, 1, ar, pb, br, pp, cols, false, team);
         }
         Assert.Equal(expected, serial);

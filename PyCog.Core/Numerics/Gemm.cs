@@ -37,19 +37,31 @@ public static unsafe class Gemm
     /// As <see cref="Multiply"/>, with the K rows gathered: A(m, k) = a[m * sm + aRows[k]] and row k
     /// of Bt starts at bt + bRows[k]. The fused engine stores its rows trial by trial and sums its
     /// weight gradients over steps in the order (step, trial): the tables give that order. With a
-    /// <paramref name="team"/>, large products split the rows of C between its threads; each
-    /// element is still summed in the same order as the serial product.
+    /// <paramref name="team"/>, large products split the rows of C between its threads, or, with
+    /// few rows (a product with the inputs or outputs), its columns, so that each thread reads
+    /// half of every row of Bt; each element is still summed in the same order as the serial product.
     /// </summary>
     public static void MultiplyGathered(int m, int k, int cols, float* a, int sm, long* aRows, float* bt, long* bRows, float* c, int ldc, bool accumulate, WorkerTeam? team = null)
     {
         int threads = team?.Threads ?? 1;
-        if (threads <= 1 || m < 8 || (long)m * k * cols < 1_000_000) { Run(m, k, cols, a, sm, new Gathered(aRows, bRows), bt, c, ldc, accumulate); return; }
-        int chunk = ((m + threads - 1) / threads + 3) / 4 * 4;
+        if (threads <= 1 || (long)m * k * cols < 1_000_000) { Run(m, k, cols, a, sm, new Gathered(aRows, bRows), bt, c, ldc, accumulate); return; }
         nint pa = (nint)a, pb = (nint)bt, pc = (nint)c, ar = (nint)aRows, br = (nint)bRows;
-        team!.For((m + chunk - 1) / chunk, part =>
+        if (m >= 4 * threads)
         {
-            int m0 = part * chunk, count = Math.Min(chunk, m - m0);
-            Run(count, k, cols, (float*)pa + (long)m0 * sm, sm, new Gathered((long*)ar, (long*)br), (float*)pb, (float*)pc + (long)m0 * ldc, ldc, accumulate);
+            int chunk = ((m + threads - 1) / threads + 3) / 4 * 4;
+            team!.For((m + chunk - 1) / chunk, part =>
+            {
+                int m0 = part * chunk, count = Math.Min(chunk, m - m0);
+                Run(count, k, cols, (float*)pa + (long)m0 * sm, sm, new Gathered((long*)ar, (long*)br), (float*)pb, (float*)pc + (long)m0 * ldc, ldc, accumulate);
+            });
+            return;
+        }
+        int vectors = cols / ColumnMultiple, per = (vectors + threads - 1) / threads * ColumnMultiple;
+        team!.For((cols + per - 1) / per, part =>
+        {
+            int j0 = part * per, count = Math.Min(per, cols - j0);
+            // Bt's row tables index row starts, so a column offset moves Bt's base.
+            Run(m, k, count, (float*)pa, sm, new Gathered((long*)ar, (long*)br), (float*)pb + j0, (float*)pc + j0, ldc, accumulate);
         });
     }
 

@@ -28,7 +28,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     readonly float[] _alpha, _oneMinusAlpha;
     readonly float[] _winT, _wrecT, _wrecE, _woutT, _woutE, _brec, _bout;
     float[] _x = [], _r = [], _fp = [], _zpre = [], _z = [], _dz = [], _g = [], _d = [], _a = [], _re = [], _u = [], _d2 = [], _a2 = [];
-    readonly float[] _dWinT, _dWrecE, _dWoutE, _tmp;
+    readonly float[] _dWinT, _dWrecE, _dWoutE;
     readonly float[] _effWin, _effWrec, _effWout;
     int _capacityRows;
     // The shape of the current batch: trial b's row i of a row buffer starts at b * _trialStride + i * _np.
@@ -113,7 +113,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         _network = network;
         _c = network.Config;
         _t = training;
-        _n = _c.N; _np = Gemm.Pad(_n); _nin = _c.Nin; _nout = _c.Nout; _noutp = Gemm.Pad(_nout);
+        // At least one padding column: column N of every rate row holds 1 (see BiasColumn).
+        _n = _c.N; _np = Gemm.Pad(_n + 1); _nin = _c.Nin; _nout = _c.Nout; _noutp = Gemm.Pad(_nout);
         var dynamics = network.Dynamics();
         _alpha = Pinned(_np); _oneMinusAlpha = Pinned(_np);
         dynamics.Alpha.CopyTo(_alpha, 0);
@@ -121,7 +122,6 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         _winT = Pinned(Math.Max(_nin, 1) * _np); _wrecT = Pinned(_n * _np); _wrecE = Pinned(_n * _np);
         _woutT = Pinned(_n * _noutp); _woutE = Pinned(_nout * _np); _brec = Pinned(_np); _bout = Pinned(_noutp);
         _dWinT = Pinned(Math.Max(_nin, 1) * _np); _dWrecE = Pinned(_n * _np); _dWoutE = Pinned(_nout * _np);
-        _tmp = Pinned(_np);
         _effWin = new float[_nin * _n]; _effWrec = new float[_n * _n]; _effWout = new float[_nout * _n];
     }
 
@@ -188,7 +188,18 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         _zpre = RowBuffer(outs); _dz = RowBuffer(outs); _z = RowBuffer(_capacityRows * _nout);
         _u = RowBuffer(_capacityRows * Math.Max(_nin, 1));
         _d2 = []; _a2 = [];
+        float* r = Row(_r);
+        for (long row = 0; row < _capacityRows; row++) r[row * _np + BiasColumn] = 1;
     }
+
+    /// <summary>
+    /// The padding column of the rate rows that holds 1 (the activation writes only the first N
+    /// units). A bias gradient is a sum of rows over steps: as the column of ones in r (and in its
+    /// copy re), it comes out of the weight-gradient products, Brec's as column N of the Wrec
+    /// gradient and Bout's as column N of the Wout one, each summed in step order like the serial
+    /// sums they replace (x * 1 is exact, so a fused multiply-add by 1 rounds as an addition does).
+    /// </summary>
+    int BiasColumn => _n;
 
     static long[] Pinned64(int length) => GC.AllocateArray<long>(Math.Max(length, 1), pinned: true);
     static long* P(long[] a) => (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));
@@ -252,7 +263,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                     float* xb = xs + RowAt(b, 0);
                     new Span<float>(xb, np).Clear();
                     x0.AsSpan().CopyTo(new Span<float>(xb, np));
-                    Activations.Hidden(f, new ReadOnlySpan<float>(xb, np), new Span<float>(rs + RowAt(b, 0), np));
+                    Activations.Hidden(f, new ReadOnlySpan<float>(xb, _n), new Span<float>(rs + RowAt(b, 0), _n));
                     // Input drive of every step at once: Win_ u_t + brec + noise, into x rows 1..T.
                     float* drive = xb + np;
                     if (_nin > 0) Gemm.Multiply(time, _nin, np, us + b * _nin, bsz * _nin, 1, P(_winT), np, drive, np, false);
@@ -275,7 +286,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                     var x = new Span<float>(xt, np);
                     TensorPrimitives.Multiply(x, _alpha, x);
                     TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xt - np, np), _oneMinusAlpha, x, x);
-                    Activations.Hidden(f, x, new Span<float>(rs + RowAt(b, t), np));
+                    Activations.Hidden(f, x[.._n], new Span<float>(rs + RowAt(b, t), _n));
                 }
             }
 
@@ -377,12 +388,10 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         Gemm.MultiplyGathered(_n, rows, np, a, 1, P(_stepRows), re, P(_stepRows), P(_dWrecE), np, false, Team);
         if (_nin > 0) Gemm.MultiplyGathered(_nin, rows, np, Row(_u), 1, P(_inputRows), a, P(_stepRows), P(_dWinT), np, false, Team);
         Gemm.MultiplyGathered(_nout, rows, np, dz, 1, P(_outputRows), r, P(_rateRows), P(_dWoutE), np, false, Team);
-        SumRows(a, rows, grad.Brec);
+        AddBiasColumn(_dWrecE, _n, grad.Brec);
+        AddBiasColumn(_dWoutE, _nout, grad.Bout);
 
         if (_t.Lambda2R > 0) RateRegulariserGradient(batch, gx0, grad.Brec);
-
-        for (int s = 0; s < rows; s++)
-            for (int o = 0; o < _nout; o++) grad.Bout[o] += dz[(long)s * _noutp + o];
 
         // Effective -> raw, then weight regularisers on the raw matrices (unit rows on every thread).
         Split(_n, 1, (i0, count) =>
@@ -598,20 +607,10 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         }
     }
 
-    /// <summary>
-    /// Adds the sum over steps (in step order) of the rows of <paramref name="a"/> to
-    /// <paramref name="into"/>: each thread sums a range of whole cache lines of units.
-    /// </summary>
-    void SumRows(float* a, int rows, float[] into)
+    /// <summary>Adds column <see cref="BiasColumn"/> of a weight gradient (<paramref name="rows"/> rows of _np floats) to <paramref name="into"/>.</summary>
+    void AddBiasColumn(float[] gradient, int rows, float[] into)
     {
-        nint ap = (nint)a;
-        Split(_np, CacheLineFloats, (j0, count) =>
-        {
-            var acc = new Span<float>(_tmp, j0, count);
-            acc.Clear();
-            for (int s = 0; s < rows; s++) TensorPrimitives.Add(acc, new ReadOnlySpan<float>((float*)ap + _stepRows[s] + j0, count), acc);
-        });
-        for (int i = 0; i < _n; i++) into[i] += _tmp[i];
+        for (int i = 0; i < rows; i++) into[i] += gradient[i * _np + BiasColumn];
     }
 
     /// <summary>Adds the gradient of lambda2_r mean(r^2) (a second backward pass: Omega uses the loss alone).</summary>
@@ -628,9 +627,11 @@ public sealed unsafe class FusedEngine : ITrainingEngine
             TensorPrimitives.Multiply(new ReadOnlySpan<float>(r + _rateRows[s], _n), scale, gs[.._n]);
         }
         BackwardThroughTime(time, bsz, _g, _d2, _a2, gx0);
+        // The bias column restarts from zero, so that it sums this pass's rows on their own, as before.
+        for (int i = 0; i < _n; i++) _dWrecE[i * np + BiasColumn] = 0;
         Gemm.MultiplyGathered(_n, rows, np, a2, 1, P(_stepRows), r, P(_stepRows), P(_dWrecE), np, true, Team);
         if (_nin > 0) Gemm.MultiplyGathered(_nin, rows, np, Row(_u), 1, P(_inputRows), a2, P(_stepRows), P(_dWinT), np, true, Team);
-        SumRows(a2, rows, gbrec);
+        AddBiasColumn(_dWrecE, _n, gbrec);
     }
 
     /// <summary>Adds the gradient of lambda1 mean|W| + lambda2 mean(W^2) to elements [offset, offset + grad.Length) of W's gradient.</summary>
