@@ -296,6 +296,13 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                 Gemm.Multiply(time, _n, _noutp, rs + RowAt(b, 1), np, 1, P(_woutT), _noutp, zp + b * _noutp, bsz * _noutp, false);
         });
         // Outputs on one thread: a row of z is Nout floats, so neighbouring trials share cache lines.
+        if (_c.OutputActivation == OutputActivation.Linear)
+        {
+            // The common case, without two calls per row (5,000 rows at N = 100, T = 250).
+            for (long s = 0; s < rows; s++)
+                for (int o = 0; o < _nout; o++) z[s * _nout + o] = zpre[s * _noutp + o] + _bout[o];
+            return;
+        }
         for (int s = 0; s < rows; s++)
         {
             var a = new Span<float>(zpre + (long)s * _noutp, _nout);
@@ -326,9 +333,9 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     double Regularisers(NetworkParameters p, Batch batch)
     {
         double reg = 0;
-        if (p.Win is not null) reg += _t.Lambda1In * MeanAbs(p.Win.Data) + _t.Lambda2In * MeanSquare(p.Win.Data);
-        reg += _t.Lambda1Rec * MeanAbs(p.Wrec.Data) + _t.Lambda2Rec * MeanSquare(p.Wrec.Data);
-        reg += _t.Lambda1Out * MeanAbs(p.Wout.Data) + _t.Lambda2Out * MeanSquare(p.Wout.Data);
+        if (p.Win is not null) reg += WeightRegulariser(p.Win.Data, _t.Lambda1In, _t.Lambda2In);
+        reg += WeightRegulariser(p.Wrec.Data, _t.Lambda1Rec, _t.Lambda2Rec);
+        reg += WeightRegulariser(p.Wout.Data, _t.Lambda1Out, _t.Lambda2Out);
         if (_t.Lambda2R > 0)
         {
             int rows = batch.Time * batch.Trials;
@@ -340,8 +347,17 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         return reg;
     }
 
-    static double MeanAbs(float[] w) { double s = 0; foreach (var v in w) s += Math.Abs(v); return s / w.Length; }
-    static double MeanSquare(float[] w) { double s = 0; foreach (var v in w) s += (double)v * v; return s / w.Length; }
+    /// <summary>
+    /// lambda1 mean|W| + lambda2 mean(W^2). Each mean is skipped when its lambda is zero, as it is
+    /// by default (at N = 500 the two serial sums over Wrec took 0.4 ms of every step).
+    /// </summary>
+    static double WeightRegulariser(float[] w, double l1, double l2)
+    {
+        double reg = 0;
+        if (l1 != 0) { double s = 0; foreach (var v in w) s += Math.Abs(v); reg += l1 * (s / w.Length); }
+        if (l2 != 0) { double s = 0; foreach (var v in w) s += (double)v * v; reg += l2 * (s / w.Length); }
+        return reg;
+    }
 
     /// <inheritdoc/>
     public Evaluation Evaluate(NetworkParameters parameters, Batch batch)
@@ -468,6 +484,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         Action<int, int>? prepare = null, Action<int, int, int>? afterStep = null)
     {
         int np = _np;
+        // Each trial's term of dLoss/dx_0, f'(x_0) (Wrec_^T a_1) + (1 - alpha) d_1, one row per trial.
+        var x0Terms = GC.AllocateUninitializedArray<float>(bsz * np, pinned: true);
         // Whole trials per thread, backwards in time.
         Split(bsz, TrialAlign, (b0, nb) =>
         {
@@ -487,24 +505,17 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                 }
                 afterStep?.Invoke(b0, nb, i);
             }
-        });
-        // x0: dLoss/dx_0 = f'(x_0) (Wrec_^T a_1) + (1 - alpha) d_1, summed over trials.
-        int block = bsz * np;
-        var g0 = GC.AllocateUninitializedArray<float>(block);
-        var f0 = new float[block];
-        float* a = Row(aBuffer), dd = Row(dBuffer), x = Row(_x);
-        fixed (float* g0p = g0)
-        {
-            Gemm.Multiply(bsz, _n, np, a, (int)_trialStride, 1, P(_wrecE), np, g0p, np, false);
-            for (int b = 0; b < bsz; b++)
-                Activations.HiddenDerivative(_c.HiddenActivation, new ReadOnlySpan<float>(x + RowAt(b, 0), np), new Span<float>(f0, b * np, np));
-            for (int b = 0; b < bsz; b++)
+            float* terms = P(x0Terms) + b0 * np, f0 = stackalloc float[np];
+            Gemm.Multiply(nb, _n, np, asb + RowAt(b0, 0), stride, 1, we, np, terms, np, false);
+            for (int b = 0; b < nb; b++)
             {
-                float* d1 = dd + RowAt(b, 0);
-                for (int i = 0; i < _n; i++)
-                    gx0[i] += g0p[b * np + i] * f0[b * np + i] + _oneMinusAlpha[i] * d1[i];
+                float* term = terms + b * np, d1 = ds + RowAt(b0 + b, 0);
+                Activations.HiddenDerivative(_c.HiddenActivation, new ReadOnlySpan<float>(Row(_x) + RowAt(b0 + b, 0), _n), new Span<float>(f0, _n));
+                for (int i = 0; i < _n; i++) term[i] = term[i] * f0[i] + _oneMinusAlpha[i] * d1[i];
             }
-        }
+        });
+        // Summed over trials in trial order.
+        for (int b = 0; b < bsz; b++) TensorPrimitives.Add(gx0, new ReadOnlySpan<float>(x0Terms, b * np, _n), gx0);
     }
 
     /// <summary>
@@ -627,7 +638,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
             TensorPrimitives.Multiply(new ReadOnlySpan<float>(r + _rateRows[s], _n), scale, gs[.._n]);
         }
         BackwardThroughTime(time, bsz, _g, _d2, _a2, gx0);
-        // The bias column restarts from zero, so that it sums this pass's rows on their own, as before.
+        // The bias column restarts from zero: it sums this pass's rows alone, and the gradient adds the two sums.
         for (int i = 0; i < _n; i++) _dWrecE[i * np + BiasColumn] = 0;
         Gemm.MultiplyGathered(_n, rows, np, a2, 1, P(_stepRows), r, P(_stepRows), P(_dWrecE), np, true, Team);
         if (_nin > 0) Gemm.MultiplyGathered(_nin, rows, np, Row(_u), 1, P(_inputRows), a2, P(_stepRows), P(_dWinT), np, true, Team);
