@@ -383,7 +383,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         OutputGradient(batch, dz);
         var hidden = _c.HiddenActivation;
         var gx0 = new float[_n];
-        // Omega's sums of squares, stored trial by trial (index b * time + t): each thread writes its own range.
+        // Omega's sums of squares, stored trial by trial (OmegaIndex): each thread writes its own range.
         var num = new double[rows];
         var den = new double[rows];
         BackwardThroughTime(time, bsz, _g, _d, _a, gx0, (b0, nb) =>
@@ -536,8 +536,11 @@ public sealed unsafe class FusedEngine : ITrainingEngine
             TensorPrimitives.Multiply(nv, new ReadOnlySpan<float>(f + o, _n), nv);
             TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(d + o, _n), new ReadOnlySpan<float>(_oneMinusAlpha, 0, _n), nv, nv);
         }
-        SumSquares(q, d, nb, _trialStride, num, den, b0 * time + i, time);
+        SumSquares(q, d, nb, _trialStride, num, den, OmegaIndex(b0, i, time), OmegaIndex(1, 0, time));
     }
+
+    /// <summary>Where Omega's sums for trial <paramref name="b"/> at step <paramref name="t"/> are kept: trial by trial, as the rows.</summary>
+    static int OmegaIndex(int b, int t, int time) => b * time + t;
 
     /// <summary>
     /// Omega and its immediate gradient from the sums <paramref name="num"/> and
@@ -548,13 +551,14 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     (double Omega, double Count) OmegaTerm(int time, int bsz, float* re, double[] num, double[] den)
     {
         int np = _np, rows = time * bsz;
-        int At(int s) => s % bsz * time + s / bsz;
         int valid = 0;
         double sum = 0;
+        // Summed in step order, s = t * trials + b.
         for (int s = 0; s < rows; s++)
         {
-            double ds = den[At(s)];
-            if (ds >= _t.Bound && ds > 0) { valid++; double v = num[At(s)] / ds - 1; sum += v * v; }
+            int k = OmegaIndex(s % bsz, s / bsz, time);
+            double ds = den[k];
+            if (ds >= _t.Bound && ds > 0) { valid++; double v = num[k] / ds - 1; sum += v * v; }
         }
         double omega = valid > 0 ? sum / valid : 0;
         float lam = (float)_t.LambdaOmega;
@@ -569,7 +573,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                     long o = RowAt(b, t);
                     float* ds = (float*)rep + o;
                     new ReadOnlySpan<float>(rr + o, np).CopyTo(new Span<float>(ds, np));
-                    double ns = num[b * time + t], dns = den[b * time + t];
+                    double ns = num[OmegaIndex(b, t, time)], dns = den[OmegaIndex(b, t, time)];
                     if (valid == 0 || lam == 0 || !(dns >= _t.Bound && dns > 0)) continue;
                     float coef = (float)(2 * (ns / dns - 1) / (dns * valid)) * 2 * lam;
                     float* qs = qq + o, fs = ff + o;
