@@ -276,7 +276,10 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                     }
                 }
 
-            // Recurrence: x_t = (1 - alpha) x_{t-1} + alpha (Wrec_ r_{t-1} + drive_t).
+            // Recurrence: x_t = (1 - alpha) x_{t-1} + alpha (Wrec_ r_{t-1} + drive_t), and the readout
+            // of r_t while its rows are in the first-level cache (as a pass of its own it read every
+            // rate row back from memory).
+            float* zp = Row(_zpre);
             for (int t = 1; t <= time; t++)
             {
                 Gemm.Multiply(nb, _n, np, rs + RowAt(b0, t - 1), stride, 1, wrecT, np, xs + RowAt(b0, t), stride, true);
@@ -288,12 +291,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                     TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xt - np, np), _oneMinusAlpha, x, x);
                     Activations.Hidden(f, x[.._n], new Span<float>(rs + RowAt(b, t), _n));
                 }
+                Gemm.Multiply(nb, _n, _noutp, rs + RowAt(b0, t), stride, 1, P(_woutT), _noutp, zp + ((long)(t - 1) * bsz + b0) * _noutp, _noutp, false);
             }
-
-            // Readout of every step at once (a row of 16 floats is one cache line).
-            float* zp = Row(_zpre);
-            for (int b = b0; b < b0 + nb; b++)
-                Gemm.Multiply(time, _n, _noutp, rs + RowAt(b, 1), np, 1, P(_woutT), _noutp, zp + b * _noutp, bsz * _noutp, false);
         });
         // Outputs on one thread: a row of z is Nout floats, so neighbouring trials share cache lines.
         if (_c.OutputActivation == OutputActivation.Linear)
@@ -381,21 +380,11 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
         // dLoss / d(readout pre-activation), mask-weighted and normalised.
         OutputGradient(batch, dz);
-        var hidden = _c.HiddenActivation;
         var gx0 = new float[_n];
         // Omega's sums of squares, stored trial by trial (OmegaIndex): each thread writes its own range.
         var num = new double[rows];
         var den = new double[rows];
-        BackwardThroughTime(time, bsz, _g, _d, _a, gx0, (b0, nb) =>
-        {
-            // Each thread's own trials first: g = dLoss/dr_t (one product per trial) and f'(x_t).
-            float* gs = Row(_g), dzs = Row(_dz), xs = Row(_x), fs = Row(_fp);
-            for (int b = b0; b < b0 + nb; b++)
-            {
-                Gemm.Multiply(time, _nout, np, dzs + b * _noutp, bsz * _noutp, 1, P(_woutE), np, gs + RowAt(b, 0), np, false);
-                Activations.HiddenDerivative(hidden, new ReadOnlySpan<float>(xs + RowAt(b, 1), time * np), new Span<float>(fs + RowAt(b, 0), time * np));
-            }
-        }, (b0, nb, i) => OmegaSums(time, b0, nb, i, num, den));
+        BackwardThroughTime(time, bsz, _g, _d, _a, gx0, fromOutputs: true, (b0, nb, i) => OmegaSums(time, b0, nb, i, num, den));
 
         var grad = NetworkParameters.Zeros(_nin, _n, _nout);
         // Omega: d_t = dLoss/dx_t (loss only), x_t held fixed; immediate derivative through Wrec_.
@@ -474,14 +463,16 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>
-    /// Given g = dLoss/dr_t (direct) for steps 1..T in <paramref name="gBuffer"/>, computes
-    /// d_t = dLoss/dx_t (total) and a_t = alpha d_t, and adds dLoss/dx_0 summed over trials to
-    /// <paramref name="gx0"/>. <paramref name="prepare"/>(first trial, trials), when given, runs on
-    /// each thread before its trials' recurrence, to write their g and f'(x) rows;
-    /// <paramref name="afterStep"/>(first trial, trials, step), after each step's d and a rows.
+    /// Computes d_t = dLoss/dx_t (total) and a_t = alpha d_t from g = dLoss/dr_t (direct) for steps
+    /// 1..T, and adds dLoss/dx_0 summed over trials to <paramref name="gx0"/>. With
+    /// <paramref name="fromOutputs"/> (the loss's pass), each step first writes its g rows from the
+    /// output gradient, g_t = dz_t Wout_, and its f'(x_t) rows, while they are needed: written in a
+    /// pass of their own before, they came back from memory. Otherwise g and f'(x) are already in
+    /// <paramref name="gBuffer"/> and the f'(x) buffer. <paramref name="afterStep"/>(first trial,
+    /// trials, step) runs after each step's d and a rows.
     /// </summary>
     void BackwardThroughTime(int time, int bsz, float[] gBuffer, float[] dBuffer, float[] aBuffer, float[] gx0,
-        Action<int, int>? prepare = null, Action<int, int, int>? afterStep = null)
+        bool fromOutputs = false, Action<int, int, int>? afterStep = null)
     {
         int np = _np;
         // Each trial's term of dLoss/dx_0, f'(x_0) (Wrec_^T a_1) + (1 - alpha) d_1, one row per trial.
@@ -489,11 +480,16 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         // Whole trials per thread, backwards in time.
         Split(bsz, TrialAlign, (b0, nb) =>
         {
-            prepare?.Invoke(b0, nb);
-            float* gs = Row(gBuffer), ds = Row(dBuffer), asb = Row(aBuffer), fs = Row(_fp), we = P(_wrecE);
+            float* gs = Row(gBuffer), ds = Row(dBuffer), asb = Row(aBuffer), fs = Row(_fp), we = P(_wrecE), xs = Row(_x);
             int stride = (int)_trialStride;
             for (int i = time - 1; i >= 0; i--)
             {
+                if (fromOutputs)
+                {
+                    Gemm.Multiply(nb, _nout, np, Row(_dz) + ((long)i * bsz + b0) * _noutp, _noutp, 1, P(_woutE), np, gs + RowAt(b0, i), stride, false);
+                    for (int b = b0; b < b0 + nb; b++)
+                        Activations.HiddenDerivative(_c.HiddenActivation, new ReadOnlySpan<float>(xs + RowAt(b, i + 1), np), new Span<float>(fs + RowAt(b, i), np));
+                }
                 if (i < time - 1) Gemm.Multiply(nb, _n, np, asb + RowAt(b0, i + 1), stride, 1, we, np, gs + RowAt(b0, i), stride, true);
                 for (int b = b0; b < b0 + nb; b++)
                 {
