@@ -11,9 +11,10 @@ namespace PyCog.Training;
 /// <summary>
 /// The default engine: explicit forward and backward-through-time loops over contiguous,
 /// pinned float arrays with SIMD matrix kernels (<see cref="Gemm"/>), no tensor library.
-/// Unit dimensions are padded to a multiple of 16 so every row is whole vectors. Products that
-/// do not depend on the recurrence (input drive, readout, every weight gradient, the Omega
-/// term) run once over all time steps; only two small products per step remain sequential.
+/// Unit dimensions are padded (N + 1 units, see <see cref="BiasColumn"/>) to a multiple of 16 so
+/// every row is whole vectors. The input drive and every weight gradient run once over all time
+/// steps; the recurrences' products run step by step, and with them the products that need a
+/// step's rows while they are in the first-level cache (readout, output gradient, Omega's).
 /// The unit-wide rows (x, r, f'(x), g, d, a and the Omega-weighted rates) are stored trial by
 /// trial, each trial's steps contiguous, so that a thread's trials are one block of memory.
 /// Stored step by step, two threads' rows alternated every few kilobytes, and each core's
@@ -27,7 +28,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     readonly int _n, _np, _nin, _nout, _noutp;
     readonly float[] _alpha, _oneMinusAlpha;
     readonly float[] _winT, _wrecT, _wrecE, _woutT, _woutE, _brec, _bout;
-    float[] _x = [], _r = [], _fp = [], _zpre = [], _z = [], _dz = [], _g = [], _d = [], _a = [], _re = [], _u = [], _d2 = [], _a2 = [];
+    float[] _x0Terms = [], _x = [], _r = [], _fp = [], _zpre = [], _z = [], _dz = [], _g = [], _d = [], _a = [], _re = [], _u = [], _d2 = [], _a2 = [];
     readonly float[] _dWinT, _dWrecE, _dWoutE;
     readonly float[] _effWin, _effWrec, _effWout;
     int _capacityRows;
@@ -41,7 +42,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>
     /// Threads (all cores by default). Trials are independent until the weight gradients, so each
     /// thread runs whole trials from input to readout and back through time, Omega included; the
-    /// weight gradients split their output rows. Every number is computed by the same operations in the same order
+    /// weight gradients split their output rows (or, with few rows, their columns). Every number is computed by the same operations in the same order
     /// whatever the thread count (the matrix kernel sums each element over k in one fixed order,
     /// whichever register block the row falls in), so results are bit-identical for any value.
     /// </summary>
@@ -172,6 +173,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         {
             _time = time; _trials = trials; _trialStride = (long)(time + 1) * _np;
             int steps = time * trials;
+            _x0Terms = Pinned(trials * _np);
             _stepRows = Pinned64(steps); _rateRows = Pinned64(steps); _inputRows = Pinned64(steps); _outputRows = Pinned64(steps);
             for (int t = 0; t < time; t++)
                 for (int b = 0; b < trials; b++)
@@ -476,7 +478,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     {
         int np = _np;
         // Each trial's term of dLoss/dx_0, f'(x_0) (Wrec_^T a_1) + (1 - alpha) d_1, one row per trial.
-        var x0Terms = GC.AllocateUninitializedArray<float>(bsz * np, pinned: true);
+        var x0Terms = _x0Terms;
         // Whole trials per thread, backwards in time.
         Split(bsz, TrialAlign, (b0, nb) =>
         {
