@@ -28,11 +28,14 @@ static class BenchCommand
         bool avx512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
         double ghz = CpuGhz();
         var peak = MachinePeak.Measure(threads);
+        double roundTrip = MachinePeak.CoreRoundTripNs();
         PyCog.Torch.TorchRuntime.EnsureLoaded();
         TorchSharp.torch.set_num_threads(threads);
         AnsiConsole.MarkupLine($"[bold]pycog bench[/]: {Environment.ProcessorCount} cores ({ghz:F2} GHz in /proc/cpuinfo), {(avx512 ? "AVX-512" : "AVX2")}; " +
             $"peak measured by a register-only FMA loop: {peak.OneThread:F0} GFLOP/s on one thread, {peak.AllThreads:F0} on {threads} threads together " +
             $"({peak.AllThreads / peak.OneThread:F2}x one thread: the most any {threads}-thread code can gain here)");
+        AnsiConsole.MarkupLine($"A cache line from one thread to another and back: {roundTrip:F0} ns (about 120 ns between cores that share a cache; " +
+            "several times that when the cores are far apart, and then rows written by one thread and read by the other cost more: the two-thread columns at N = 100 suffer most)");
         if (only != "integrator")
             AnsiConsole.MarkupLine($"One training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}; {threads} threads for 'all' and for torch");
         var table = new Table().AddColumns("N", "T", "fused 1 thread ms", "GFLOP/s", "% of 1-thread peak", $"fused {threads} threads ms", "speed-up", $"% of {threads}-thread peak", "torch ms", "torch / fused");
@@ -66,7 +69,7 @@ static class BenchCommand
         var integration = only == "training" ? [] : BenchIntegrator(a.Has("--random"), peak.AllThreads);
         if (a.Get("--json") is string path)
         {
-            File.WriteAllText(path, JsonSerializer.Serialize(new Dictionary<string, object>
+            File.WriteAllText(path, JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["training_step"] = results,
                 ["integrator"] = integration,
@@ -75,6 +78,7 @@ static class BenchCommand
                 ["peak_gflops_1_thread"] = Math.Round(peak.OneThread, 1),
                 ["peak_gflops_all_threads"] = Math.Round(peak.AllThreads, 1),
                 ["peak_threads"] = threads,
+                ["core_round_trip_ns"] = double.IsNaN(roundTrip) ? null : Math.Round(roundTrip, 1),
                 ["avx512"] = avx512,
             }, new JsonSerializerOptions { WriteIndented = true }));
             AnsiConsole.MarkupLine($"Wrote [blue]{Markup.Escape(path)}[/]");
