@@ -9,7 +9,7 @@ namespace PyCog.Cli;
 /// /proc/cpuinfo: a loop of fused multiply-adds on registers only (eight independent chains, so
 /// neither memory nor FMA latency limits it), on one thread and on several at once. On this
 /// project's virtual machine the nominal 2.1 GHz x 64 flops = 134 GFLOP/s underestimates one
-/// thread (it runs at 200-216: the clock boosts), and two threads together reached 1.3 to 1.8
+/// thread (it runs at 200-218: the clock boosts), and two threads together reached 1.2 to 1.95
 /// times one, from run to run: the two virtual cores do not always give twice the arithmetic.
 /// Also how far apart two threads' cores are (<see cref="CoreRoundTripNs"/>).
 /// </summary>
