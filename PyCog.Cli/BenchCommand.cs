@@ -34,7 +34,7 @@ static class BenchCommand
         AnsiConsole.MarkupLine($"[bold]pycog bench[/]: {Environment.ProcessorCount} cores ({ghz:F2} GHz in /proc/cpuinfo), {(avx512 ? "AVX-512" : "AVX2")}; " +
             $"peak measured by a register-only FMA loop: {peak.OneThread:F0} GFLOP/s on one thread, {peak.AllThreads:F0} on {threads} threads together " +
             $"({peak.AllThreads / peak.OneThread:F2}x one thread: the most any {threads}-thread code can gain here)");
-        AnsiConsole.MarkupLine($"A cache line from one thread to another and back: {roundTrip:F0} ns (about 120 ns between cores that share a cache; " +
+        AnsiConsole.MarkupLine($"A cache line from one thread to another and back: {roundTrip:F0} ns (about 100-150 ns between cores that share a cache; " +
             "several times that when the cores are far apart, and then rows written by one thread and read by the other cost more: the two-thread columns at N = 100 suffer most)");
         if (only != "integrator")
             AnsiConsole.MarkupLine($"One training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}; {threads} threads for 'all' and for torch");
