@@ -19,7 +19,13 @@ public sealed class TorchEngine : ITrainingEngine
     readonly NetworkDynamics _dynamics;
     readonly ScalarType _dtype;
 
-    /// <summary>Optional extra cost term (added to loss + regularisers, not to the loss seen by Omega).</summary>
+    /// <summary>
+    /// Optional extra cost term (added to loss + regularisers, not to the loss seen by Omega). Keep
+    /// every number it uses in a long-lived <see cref="Scalar"/> (<c>Scalar w = 0.5;</c>, then
+    /// <c>t.mul(w)</c>) or a 0-dimensional tensor: in TorchSharp 0.107, <c>+</c>, <c>-</c>, a tensor
+    /// times a number, <c>pow</c> and <c>square</c> pass libtorch a temporary Scalar that a garbage
+    /// collection can free during the call (a sporadic "toFloat"/"toDouble" check failure).
+    /// </summary>
     public Func<TorchGraph, Tensor>? ExtraLoss { get; set; }
 
     /// <summary>Creates the engine; <paramref name="dtype"/> Float64 gives a double-precision reference.</summary>
