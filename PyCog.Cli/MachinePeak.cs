@@ -39,11 +39,11 @@ static class MachinePeak
     /// <summary>
     /// Nanoseconds for one cache line to go from one thread to another and back: the median of five
     /// runs of 100,000 exchanges (NaN on one core, or when a run cannot finish in two seconds because
-    /// other work holds the cores). Rows one thread writes and another reads pay this. On this
-    /// project's VM a ping-pong in C with pinned threads read 119-140 ns while the host ran the two
-    /// vCPUs on cores sharing a cache and 430-570 ns while it ran them apart, and the two-thread
-    /// step at N = 100 moved with it (1.10-1.48 ms against 1.59-1.68 ms at T = 100, minute by
-    /// minute); this loop read 90-101 ns in the near moments it was run in.
+    /// other work holds the cores). On this project's VM a ping-pong in C with pinned threads read
+    /// 119-140 ns while the host ran the two vCPUs on cores sharing a cache and 430-570 ns while it
+    /// ran them apart, and the two-thread step at N = 100 moved with it (1.10-1.48 ms against
+    /// 1.59-1.68 ms at T = 100, minute by minute; why, in the far moments, is not found: README,
+    /// Speed); this loop read 90-101 ns in the near moments it was run in.
     /// </summary>
     public static double CoreRoundTripNs()
     {
