@@ -75,7 +75,8 @@ public unsafe class KernelTests
     [Fact]
     public void ARowGetsTheSameBitsWhicheverRegisterBlockComputesIt()
     {
-        // Threads split trials at any even count, so a row may fall in a 4-row, 2-row or 1-row block.
+        // Threads split trials at any even count, so a row may fall in a block of 1 to 5 rows
+        // (11 rows run as 3 + 4 + 4; the parts below as 1, 2, 3 and 5).
         var rng = new Rng(5);
         int m = 11, k = 300, cols = 112;
         var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();

@@ -166,23 +166,36 @@ public static unsafe class Gemm
     /// AVX-512. Column panels outside, rows inside: one K x 48 panel of Bt stays in the first-level
     /// cache while every row block of A passes over it, so the weights are read from the
     /// second-level cache once per panel rather than once per four rows (at N = 500 a thread's
-    /// ten trials of a recurrence step read 1 MB of weights). Register blocks of 4 x 48 (twelve
-    /// accumulators keep both FMA pipes busy through their latency), 2 x 48 for a remaining pair
-    /// of rows (a thread's share of trials often ends in one), and narrower ones at the edges.
+    /// ten trials of a recurrence step read 1 MB of weights). Register blocks of up to 5 x 48
+    /// (fifteen accumulators keep both FMA pipes busy through their latency), and narrower ones at
+    /// the edges.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel512<TK>(int m, int k0, int k1, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
     {
         const int W = 16;
         int j = 0;
+        // Rows in as few blocks as blocks of at most five allow, as even as possible (ten rows as
+        // 5 + 5, twelve as 4 + 4 + 4). Each block passes over the column panel once, and a pass costs
+        // more than its multiply-adds: at N = 500 ten rows took 39 us as 4 + 4 + 2 and 29 us as 5 + 5.
+        int blocks = (m + 4) / 5;
         for (; j + 3 * W <= cols; j += 3 * W)
-        {
-            int row = 0;
-            for (; row + 4 <= m; row += 4) Block4x48(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
-            for (; row + 2 <= m; row += 2) Block2x48(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
-            if (row < m)
-                for (int v = 0; v < 3; v++) Block1x16(k0, k1, a + (long)row * sm, rows, bt + j + v * W, c + (long)row * ldc + j + v * W, accumulate);
-        }
+            for (int q = 0, row = 0; q < blocks; q++)
+            {
+                int size = (m - row) / (blocks - q);
+                float* ar = a + (long)row * sm, cr = c + (long)row * ldc + j;
+                switch (size)
+                {
+                    case 5: Block48<TK, Rows5>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 4: Block48<TK, Rows4>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 3: Block48<TK, Rows3>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 2: Block48<TK, Rows2>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    default:
+                        for (int v = 0; v < 3; v++) Block1x16(k0, k1, ar, rows, bt + j + v * W, cr + v * W, accumulate);
+                        break;
+                }
+                row += size;
+            }
         for (; j + 2 * W <= cols; j += 2 * W)
         {
             int row = 0;
@@ -204,20 +217,33 @@ public static unsafe class Gemm
     // The register blocks: C[rows, 16 v] (+)= A[rows, 0..k) Bt[0..k, 16 v], each element one chain of
     // fused multiply-adds over k in order, so that every block gives a row the same bits.
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block4x48<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
+    /// <summary>A register block's row count, a constant the compiler folds into <see cref="Block48{TK, TR}"/>.</summary>
+    interface IBlockRows { static abstract int Count { get; } }
+    readonly struct Rows2 : IBlockRows { public static int Count => 2; }
+    readonly struct Rows3 : IBlockRows { public static int Count => 3; }
+    readonly struct Rows4 : IBlockRows { public static int Count => 4; }
+    readonly struct Rows5 : IBlockRows { public static int Count => 5; }
+
+    /// <summary>
+    /// TR.Count (2 to 5) rows x 48 columns: three accumulators per row. The tests on the count are
+    /// constants in each instantiation, so each is compiled to straight-line code for its rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static void Block48<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+        where TK : struct, IKRows where TR : struct, IBlockRows
     {
         const int W = 16;
-        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        Vector512<float> x00, x01, x02, x10, x11, x12, x20, x21, x22, x30, x31, x32;
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        var x00 = Vector512<float>.Zero; var x01 = x00; var x02 = x00; var x10 = x00; var x11 = x00; var x12 = x00;
+        var x20 = x00; var x21 = x00; var x22 = x00; var x30 = x00; var x31 = x00; var x32 = x00; var x40 = x00; var x41 = x00; var x42 = x00;
         if (accumulate)
         {
             x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x02 = Vector512.Load(c0 + 2 * W);
             x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W);
-            x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x22 = Vector512.Load(c2 + 2 * W);
-            x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); x32 = Vector512.Load(c3 + 2 * W);
+            if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x22 = Vector512.Load(c2 + 2 * W); }
+            if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); x32 = Vector512.Load(c3 + 2 * W); }
+            if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); x42 = Vector512.Load(c4 + 2 * W); }
         }
-        else { x00 = x01 = x02 = x10 = x11 = x12 = x20 = x21 = x22 = x30 = x31 = x32 = Vector512<float>.Zero; }
         for (int kk = k0; kk < k1; kk++)
         {
             long o = rows.A(kk);
@@ -227,18 +253,30 @@ public static unsafe class Gemm
             x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
             v = Vector512.Create(a1[o]);
             x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12);
-            v = Vector512.Create(a2[o]);
-            x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22);
-            v = Vector512.Create(a3[o]);
-            x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32);
+            if (TR.Count > 2)
+            {
+                v = Vector512.Create(a2[o]);
+                x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22);
+            }
+            if (TR.Count > 3)
+            {
+                v = Vector512.Create(a3[o]);
+                x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32);
+            }
+            if (TR.Count > 4)
+            {
+                v = Vector512.Create(a4[o]);
+                x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); x42 = Vector512.FusedMultiplyAdd(v, w2, x42);
+            }
         }
         x00.Store(c0); x01.Store(c0 + W); x02.Store(c0 + 2 * W);
         x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W);
-        x20.Store(c2); x21.Store(c2 + W); x22.Store(c2 + 2 * W);
-        x30.Store(c3); x31.Store(c3 + W); x32.Store(c3 + 2 * W);
+        if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); x22.Store(c2 + 2 * W); }
+        if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); x32.Store(c3 + 2 * W); }
+        if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); x42.Store(c4 + 2 * W); }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static void Block4x32<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
     {
         const int W = 16;
@@ -264,7 +302,7 @@ public static unsafe class Gemm
         x20.Store(c2); x21.Store(c2 + W); x30.Store(c3); x31.Store(c3 + W);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static void Block4x16<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
     {
         float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
@@ -284,33 +322,7 @@ public static unsafe class Gemm
         x0.Store(c0); x1.Store(c1); x2.Store(c2); x3.Store(c3);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block2x48<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
-    {
-        const int W = 16;
-        float* a1 = a0 + sm, c1 = c0 + ldc;
-        Vector512<float> x00, x01, x02, x10, x11, x12;
-        if (accumulate)
-        {
-            x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x02 = Vector512.Load(c0 + 2 * W);
-            x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W);
-        }
-        else { x00 = x01 = x02 = x10 = x11 = x12 = Vector512<float>.Zero; }
-        for (int kk = k0; kk < k1; kk++)
-        {
-            long o = rows.A(kk);
-            float* bk = b + rows.B(kk);
-            var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W); var w2 = Vector512.Load(bk + 2 * W);
-            var v = Vector512.Create(a0[o]);
-            x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
-            v = Vector512.Create(a1[o]);
-            x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12);
-        }
-        x00.Store(c0); x01.Store(c0 + W); x02.Store(c0 + 2 * W);
-        x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static void Block2x16<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
     {
         float* a1 = a0 + sm, c1 = c0 + ldc;
@@ -327,7 +339,7 @@ public static unsafe class Gemm
         x0.Store(c0); x1.Store(c1);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static void Block1x16<TK>(int k0, int k1, float* a0, TK rows, float* b, float* c0, bool accumulate) where TK : struct, IKRows
     {
         var x0 = accumulate ? Vector512.Load(c0) : Vector512<float>.Zero;

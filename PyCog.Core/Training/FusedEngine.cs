@@ -86,8 +86,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     WorkerTeam Team => _team ??= new WorkerTeam(_threads, spin: !SharesCores || _threads < Environment.ProcessorCount);
 
     /// <summary>
-    /// Trials per unit of the recurrences' split: pairs, which the matrix kernel runs nearly as fast
-    /// as its four-row blocks, so that 20 trials on two threads split 10 / 10 (with fours: 12 / 8).
+    /// Trials per unit of the recurrences' split: pairs, so that 20 trials on two threads split
+    /// 10 / 10 (with fours: 12 / 8); the matrix kernel runs ten rows as two blocks of five.
     /// </summary>
     const int TrialAlign = 2;
 
