@@ -12,6 +12,8 @@ public unsafe class KernelTests
     [InlineData(20, 100, 112, true)]
     [InlineData(70, 300, 48, true)]
     [InlineData(5, 600, 16, false)]
+    [InlineData(10, 50, 80, true)]    // a 48- and a 32-column panel, rows as 5 + 5
+    [InlineData(13, 20, 16, false)]   // a 16-column panel, rows as 6 + 7
     public void GemmMatchesAPlainLoop(int m, int k, int cols, bool transposedA)
     {
         var rng = new Rng(m * 1000 + k);

@@ -173,14 +173,15 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel512<TK>(int m, int k0, int k1, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
     {
-        const int W = 16;
+        // Rows in as few register blocks as each panel width allows (five rows at 48 and 32
+        // columns, ten at 16), as even as possible (ten rows as 5 + 5, twelve as 4 + 4 + 4). Each
+        // block passes over the column panel once, and a pass costs more than its multiply-adds: at
+        // N = 500 ten rows took 39 us as 4 + 4 + 2 and 29 us as 5 + 5. A block also needs about
+        // eight chains of multiply-adds to cover their latency: a 16-column block of two rows ran
+        // at a quarter of the peak.
         int j = 0;
-        // Rows in as few blocks as blocks of at most five allow, as even as possible (ten rows as
-        // 5 + 5, twelve as 4 + 4 + 4). Each block passes over the column panel once, and a pass costs
-        // more than its multiply-adds: at N = 500 ten rows took 39 us as 4 + 4 + 2 and 29 us as 5 + 5.
-        int blocks = (m + 4) / 5;
-        for (; j + 3 * W <= cols; j += 3 * W)
-            for (int q = 0, row = 0; q < blocks; q++)
+        for (; j + 48 <= cols; j += 48)
+            for (int q = 0, row = 0, blocks = (m + 4) / 5; q < blocks; q++)
             {
                 int size = (m - row) / (blocks - q);
                 float* ar = a + (long)row * sm, cr = c + (long)row * ldc + j;
@@ -190,56 +191,80 @@ public static unsafe class Gemm
                     case 4: Block48<TK, Rows4>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
                     case 3: Block48<TK, Rows3>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
                     case 2: Block48<TK, Rows2>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    default:
-                        for (int v = 0; v < 3; v++) Block1x16(k0, k1, ar, rows, bt + j + v * W, cr + v * W, accumulate);
-                        break;
+                    default: Block48<TK, Rows1>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
                 }
                 row += size;
             }
-        for (; j + 2 * W <= cols; j += 2 * W)
-        {
-            int row = 0;
-            for (; row + 4 <= m; row += 4) Block4x32(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
-            for (; row + 2 <= m; row += 2)
-                for (int v = 0; v < 2; v++) Block2x16(k0, k1, a + (long)row * sm, sm, rows, bt + j + v * W, c + (long)row * ldc + j + v * W, ldc, accumulate);
-            if (row < m)
-                for (int v = 0; v < 2; v++) Block1x16(k0, k1, a + (long)row * sm, rows, bt + j + v * W, c + (long)row * ldc + j + v * W, accumulate);
-        }
-        for (; j < cols; j += W)
-        {
-            int row = 0;
-            for (; row + 4 <= m; row += 4) Block4x16(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
-            for (; row + 2 <= m; row += 2) Block2x16(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
-            if (row < m) Block1x16(k0, k1, a + (long)row * sm, rows, bt + j, c + (long)row * ldc + j, accumulate);
-        }
+        for (; j + 32 <= cols; j += 32)
+            for (int q = 0, row = 0, blocks = (m + 4) / 5; q < blocks; q++)
+            {
+                int size = (m - row) / (blocks - q);
+                float* ar = a + (long)row * sm, cr = c + (long)row * ldc + j;
+                switch (size)
+                {
+                    case 5: Block32<TK, Rows5>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 4: Block32<TK, Rows4>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 3: Block32<TK, Rows3>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 2: Block32<TK, Rows2>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    default: Block32<TK, Rows1>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                }
+                row += size;
+            }
+        for (; j < cols; j += 16)
+            for (int q = 0, row = 0, blocks = (m + 9) / 10; q < blocks; q++)
+            {
+                int size = (m - row) / (blocks - q);
+                float* ar = a + (long)row * sm, cr = c + (long)row * ldc + j;
+                switch (size)
+                {
+                    case 10: Block16<TK, Rows10>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 9: Block16<TK, Rows9>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 8: Block16<TK, Rows8>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 7: Block16<TK, Rows7>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 6: Block16<TK, Rows6>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 5: Block16<TK, Rows5>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 4: Block16<TK, Rows4>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 3: Block16<TK, Rows3>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    case 2: Block16<TK, Rows2>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                    default: Block16<TK, Rows1>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
+                }
+                row += size;
+            }
     }
 
     // The register blocks: C[rows, 16 v] (+)= A[rows, 0..k) Bt[0..k, 16 v], each element one chain of
-    // fused multiply-adds over k in order, so that every block gives a row the same bits.
+    // fused multiply-adds over k in order, so that every block gives a row the same bits. Each is
+    // generic in its row count, a constant in each instantiation, so each is compiled to
+    // straight-line code for its rows.
 
-    /// <summary>A register block's row count, a constant the compiler folds into <see cref="Block48{TK, TR}"/>.</summary>
+    /// <summary>A register block's row count, a constant the compiler folds into the blocks.</summary>
     interface IBlockRows { static abstract int Count { get; } }
+    readonly struct Rows1 : IBlockRows { public static int Count => 1; }
     readonly struct Rows2 : IBlockRows { public static int Count => 2; }
     readonly struct Rows3 : IBlockRows { public static int Count => 3; }
     readonly struct Rows4 : IBlockRows { public static int Count => 4; }
     readonly struct Rows5 : IBlockRows { public static int Count => 5; }
+    readonly struct Rows6 : IBlockRows { public static int Count => 6; }
+    readonly struct Rows7 : IBlockRows { public static int Count => 7; }
+    readonly struct Rows8 : IBlockRows { public static int Count => 8; }
+    readonly struct Rows9 : IBlockRows { public static int Count => 9; }
+    readonly struct Rows10 : IBlockRows { public static int Count => 10; }
 
-    /// <summary>
-    /// TR.Count (2 to 5) rows x 48 columns: three accumulators per row. The tests on the count are
-    /// constants in each instantiation, so each is compiled to straight-line code for its rows.
-    /// </summary>
+    /// <summary>TR.Count (1 to 5) rows x 48 columns, three accumulators per row.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static void Block48<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
         where TK : struct, IKRows where TR : struct, IBlockRows
     {
         const int W = 16;
-        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-        var x00 = Vector512<float>.Zero; var x01 = x00; var x02 = x00; var x10 = x00; var x11 = x00; var x12 = x00;
-        var x20 = x00; var x21 = x00; var x22 = x00; var x30 = x00; var x31 = x00; var x32 = x00; var x40 = x00; var x41 = x00; var x42 = x00;
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
+        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        var x00 = Vector512<float>.Zero;
+        var x01 = x00; var x02 = x00; var x10 = x00; var x11 = x00; var x12 = x00; var x20 = x00; var x21 = x00; var x22 = x00;
+        var x30 = x00; var x31 = x00; var x32 = x00; var x40 = x00; var x41 = x00; var x42 = x00;
         if (accumulate)
         {
             x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x02 = Vector512.Load(c0 + 2 * W);
-            x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W);
+            if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W); }
             if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x22 = Vector512.Load(c2 + 2 * W); }
             if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); x32 = Vector512.Load(c3 + 2 * W); }
             if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); x42 = Vector512.Load(c4 + 2 * W); }
@@ -249,102 +274,105 @@ public static unsafe class Gemm
             long o = rows.A(kk);
             float* bk = b + rows.B(kk);
             var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W); var w2 = Vector512.Load(bk + 2 * W);
-            var v = Vector512.Create(a0[o]);
-            x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02);
-            v = Vector512.Create(a1[o]);
-            x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12);
-            if (TR.Count > 2)
-            {
-                v = Vector512.Create(a2[o]);
-                x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22);
-            }
-            if (TR.Count > 3)
-            {
-                v = Vector512.Create(a3[o]);
-                x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32);
-            }
-            if (TR.Count > 4)
-            {
-                v = Vector512.Create(a4[o]);
-                x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); x42 = Vector512.FusedMultiplyAdd(v, w2, x42);
-            }
+            { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02); }
+            if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12); }
+            if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22); }
+            if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32); }
+            if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); x42 = Vector512.FusedMultiplyAdd(v, w2, x42); }
         }
         x00.Store(c0); x01.Store(c0 + W); x02.Store(c0 + 2 * W);
-        x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W);
+        if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W); }
         if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); x22.Store(c2 + 2 * W); }
         if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); x32.Store(c3 + 2 * W); }
         if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); x42.Store(c4 + 2 * W); }
     }
 
+    /// <summary>TR.Count (1 to 5) rows x 32 columns, two accumulators per row.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block4x32<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
+    static void Block32<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+        where TK : struct, IKRows where TR : struct, IBlockRows
     {
         const int W = 16;
-        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        Vector512<float> x00, x01, x10, x11, x20, x21, x30, x31;
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
+        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        var x00 = Vector512<float>.Zero;
+        var x01 = x00; var x10 = x00; var x11 = x00; var x20 = x00; var x21 = x00; var x30 = x00; var x31 = x00; var x40 = x00;
+        var x41 = x00;
         if (accumulate)
         {
-            x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W);
-            x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W);
+            x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W);
+            if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); }
+            if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); }
+            if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); }
+            if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); }
         }
-        else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector512<float>.Zero; }
         for (int kk = k0; kk < k1; kk++)
         {
             long o = rows.A(kk);
             float* bk = b + rows.B(kk);
             var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W);
-            var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01);
-            v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11);
-            v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21);
-            v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31);
+            { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); }
+            if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); }
+            if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); }
+            if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); }
+            if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); }
         }
-        x00.Store(c0); x01.Store(c0 + W); x10.Store(c1); x11.Store(c1 + W);
-        x20.Store(c2); x21.Store(c2 + W); x30.Store(c3); x31.Store(c3 + W);
+        x00.Store(c0); x01.Store(c0 + W);
+        if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); }
+        if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); }
+        if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); }
+        if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); }
     }
 
+    /// <summary>TR.Count (1 to 10) rows x 16 columns, one accumulator per row.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block4x16<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
+    static void Block16<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+        where TK : struct, IKRows where TR : struct, IBlockRows
     {
-        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        Vector512<float> x0, x1, x2, x3;
-        if (accumulate) { x0 = Vector512.Load(c0); x1 = Vector512.Load(c1); x2 = Vector512.Load(c2); x3 = Vector512.Load(c3); }
-        else { x0 = x1 = x2 = x3 = Vector512<float>.Zero; }
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm, a5 = a4 + sm, a6 = a5 + sm, a7 = a6 + sm, a8 = a7 + sm, a9 = a8 + sm;
+        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc, c8 = c7 + ldc, c9 = c8 + ldc;
+        var x00 = Vector512<float>.Zero;
+        var x10 = x00; var x20 = x00; var x30 = x00; var x40 = x00; var x50 = x00; var x60 = x00; var x70 = x00; var x80 = x00;
+        var x90 = x00;
+        if (accumulate)
+        {
+            x00 = Vector512.Load(c0);
+            if (TR.Count > 1) { x10 = Vector512.Load(c1); }
+            if (TR.Count > 2) { x20 = Vector512.Load(c2); }
+            if (TR.Count > 3) { x30 = Vector512.Load(c3); }
+            if (TR.Count > 4) { x40 = Vector512.Load(c4); }
+            if (TR.Count > 5) { x50 = Vector512.Load(c5); }
+            if (TR.Count > 6) { x60 = Vector512.Load(c6); }
+            if (TR.Count > 7) { x70 = Vector512.Load(c7); }
+            if (TR.Count > 8) { x80 = Vector512.Load(c8); }
+            if (TR.Count > 9) { x90 = Vector512.Load(c9); }
+        }
         for (int kk = k0; kk < k1; kk++)
         {
             long o = rows.A(kk);
             float* bk = b + rows.B(kk);
             var w0 = Vector512.Load(bk);
-            x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[o]), w0, x0);
-            x1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[o]), w0, x1);
-            x2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[o]), w0, x2);
-            x3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[o]), w0, x3);
+            { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); }
+            if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); }
+            if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); }
+            if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); }
+            if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); }
+            if (TR.Count > 5) { var v = Vector512.Create(a5[o]); x50 = Vector512.FusedMultiplyAdd(v, w0, x50); }
+            if (TR.Count > 6) { var v = Vector512.Create(a6[o]); x60 = Vector512.FusedMultiplyAdd(v, w0, x60); }
+            if (TR.Count > 7) { var v = Vector512.Create(a7[o]); x70 = Vector512.FusedMultiplyAdd(v, w0, x70); }
+            if (TR.Count > 8) { var v = Vector512.Create(a8[o]); x80 = Vector512.FusedMultiplyAdd(v, w0, x80); }
+            if (TR.Count > 9) { var v = Vector512.Create(a9[o]); x90 = Vector512.FusedMultiplyAdd(v, w0, x90); }
         }
-        x0.Store(c0); x1.Store(c1); x2.Store(c2); x3.Store(c3);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block2x16<TK>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate) where TK : struct, IKRows
-    {
-        float* a1 = a0 + sm, c1 = c0 + ldc;
-        var x0 = accumulate ? Vector512.Load(c0) : Vector512<float>.Zero;
-        var x1 = accumulate ? Vector512.Load(c1) : Vector512<float>.Zero;
-        for (int kk = k0; kk < k1; kk++)
-        {
-            long o = rows.A(kk);
-            float* bk = b + rows.B(kk);
-            var w0 = Vector512.Load(bk);
-            x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[o]), w0, x0);
-            x1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[o]), w0, x1);
-        }
-        x0.Store(c0); x1.Store(c1);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block1x16<TK>(int k0, int k1, float* a0, TK rows, float* b, float* c0, bool accumulate) where TK : struct, IKRows
-    {
-        var x0 = accumulate ? Vector512.Load(c0) : Vector512<float>.Zero;
-        for (int kk = k0; kk < k1; kk++) x0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[rows.A(kk)]), Vector512.Load(b + rows.B(kk)), x0);
-        x0.Store(c0);
+        x00.Store(c0);
+        if (TR.Count > 1) { x10.Store(c1); }
+        if (TR.Count > 2) { x20.Store(c2); }
+        if (TR.Count > 3) { x30.Store(c3); }
+        if (TR.Count > 4) { x40.Store(c4); }
+        if (TR.Count > 5) { x50.Store(c5); }
+        if (TR.Count > 6) { x60.Store(c6); }
+        if (TR.Count > 7) { x70.Store(c7); }
+        if (TR.Count > 8) { x80.Store(c8); }
+        if (TR.Count > 9) { x90.Store(c9); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
