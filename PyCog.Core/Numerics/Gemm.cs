@@ -177,8 +177,8 @@ public static unsafe class Gemm
         // columns, ten at 16), as even as possible (ten rows as 5 + 5, twelve as 4 + 4 + 4). Each
         // block passes over the column panel once, and a pass costs more than its multiply-adds: at
         // N = 500 ten rows took 39 us as 4 + 4 + 2 and 29 us as 5 + 5. A block also needs about
-        // eight chains of multiply-adds to cover their latency: a 16-column block of two rows ran
-        // at a quarter of the peak.
+        // eight chains of multiply-adds to cover their latency (4 cycles, 2 a cycle): a 16-column
+        // block of two rows, two chains, can run at a quarter of the peak at most.
         int j = 0;
         for (; j + 48 <= cols; j += 48)
             for (int q = 0, row = 0, blocks = (m + 4) / 5; q < blocks; q++)
