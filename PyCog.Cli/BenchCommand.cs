@@ -6,6 +6,7 @@ using PyCog.IO;
 using PyCog.Numerics;
 using PyCog.Torch;
 using PyCog.Training;
+using PyCog.Training.Optimizers;
 using Spectre.Console;
 
 namespace PyCog.Cli;
@@ -165,7 +166,7 @@ static class BenchCommand
     {
         using var _ = engine;
         var p = initial.Clone();
-        for (int i = 0; i < 2; i++) Optimizer.Step(p, engine.ComputeGradient(p, batch).Gradient, c);
+        for (int i = 0; i < 2; i++) TimeStep(engine, p, batch, c);
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while (times.Count < minSteps || total.Elapsed.TotalSeconds < 1) times.Add(TimeStep(engine, p, batch, c));
@@ -201,7 +202,8 @@ static class BenchCommand
     static double TimeStep(ITrainingEngine engine, NetworkParameters p, Batch batch, TrainingConfig c)
     {
         var sw = Stopwatch.StartNew();
-        Optimizer.Step(p, engine.ComputeGradient(p, batch).Gradient, c);
+        // A step as the trainer takes it: gradient, clipping, pycog's SGD update.
+        new Sgd(c.EffectiveLearningRate).Step(p, ClippedGradient.Of(engine.ComputeGradient(p, batch).Gradient, c.MaxGradientNorm));
         return sw.Elapsed.TotalMilliseconds;
     }
 

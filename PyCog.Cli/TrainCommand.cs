@@ -6,6 +6,7 @@ using PyCog.Network;
 using PyCog.Tasks;
 using PyCog.Torch;
 using PyCog.Training;
+using PyCog.Training.Callbacks;
 using Spectre.Console;
 
 namespace PyCog.Cli;
@@ -57,8 +58,7 @@ static class TrainCommand
         {
             Engine = factory,
             CheckpointPath = output,
-            Progress = display,
-            Warning = w => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}"),
+            Callbacks = [display],
             Notes = new Dictionary<string, string> { ["command"] = "pycog train " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)) },
         };
         TrainingResult result;
@@ -78,10 +78,10 @@ static class TrainCommand
         string perf = result.Performance is double p ? $"{p:F1}%" : "n/a";
         AnsiConsole.MarkupLine(result.Termination switch
         {
-            Termination.Criterion => $"[green]Criterion met[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: performance {perf}, RMSE {result.Rmse:F4}.",
-            Termination.MinError => $"[green]Reached min_error[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: RMSE {result.Rmse:F4}.",
-            Termination.Cancelled => $"[yellow]Stopped[/] after {result.TrialsSeen:N0} trials; run the same command to resume.",
-            Termination.Diverged => $"[red]Diverged[/] after {result.TrialsSeen:N0} trials: the weights or the validation cost became NaN or infinite. " +
+            var t when t == Termination.Criterion => $"[green]Criterion met[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: performance {perf}, RMSE {result.Rmse:F4}.",
+            var t when t == Termination.MinError => $"[green]Reached min_error[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: RMSE {result.Rmse:F4}.",
+            var t when t == Termination.Cancelled => $"[yellow]Stopped[/] after {result.TrialsSeen:N0} trials; run the same command to resume.",
+            var t when t == Termination.Diverged => $"[red]Diverged[/] after {result.TrialsSeen:N0} trials: the weights or the validation cost became NaN or infinite. " +
                 $"The best network (iteration {result.Network.Best.Iteration:N0}, validation cost {result.Network.Best.Cost:G4}) is kept. " +
                 $"Try a smaller learning_rate (now {training.EffectiveLearningRate:G3}) or max_gradient_norm (now {training.MaxGradientNorm:G3}).",
             _ => $"[yellow]Stopped ({result.Termination})[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s without meeting the criterion: performance {perf}, RMSE {result.Rmse:F4}.",
@@ -110,8 +110,8 @@ static class TrainCommand
         // Stopped by a signal: 128 + its number, as a shell reports it; diverged: 3.
         return result.Termination switch
         {
-            Termination.Cancelled => 128 + (stopSignal == (int)PosixSignal.SIGTERM ? 15 : stopSignal == (int)PosixSignal.SIGHUP ? 1 : 2),
-            Termination.Diverged => 3,
+            var t when t == Termination.Cancelled => 128 + (stopSignal == (int)PosixSignal.SIGTERM ? 15 : stopSignal == (int)PosixSignal.SIGHUP ? 1 : 2),
+            var t when t == Termination.Diverged => 3,
             _ => 0,
         };
     }
@@ -120,7 +120,7 @@ static class TrainCommand
     /// Shows each validation as it happens: on a terminal a live Spectre table (the last 15
     /// validations); when the output is redirected, one plain line per validation.
     /// </summary>
-    sealed class ProgressDisplay : IProgress<TrainingProgress>
+    sealed class ProgressDisplay : ITrainingCallback
     {
         static readonly string[] Columns = ["trials", "val. cost", "RMSE", "perf.", "best?", "best cost", "Omega", "rho", "elapsed"];
         bool _header;
@@ -129,7 +129,9 @@ static class TrainCommand
         public Table Table { get; } = new Table().AddColumns(Columns).Title("validations");
         public Action? Refresh { get; set; }
 
-        public void Report(TrainingProgress p)
+        public void OnWarning(string warning) => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+
+        public void OnValidation(TrainingProgress p, TrainingState state)
         {
             string[] cells =
             [

@@ -34,8 +34,7 @@ public static class LiveTraining
         {
             CheckpointPath = checkpoint,
             Engine = engine ?? FusedEngine.Factory,
-            Progress = view,
-            Warning = view.Warn,
+            Callbacks = [view],
         };
         try
         {

@@ -2,15 +2,16 @@ using System.Globalization;
 using PyCog.IO;
 using PyCog.Plotting;
 using PyCog.Training;
+using PyCog.Training.Callbacks;
 
 namespace PyCog.Interactive;
 
 /// <summary>
 /// What a notebook shows while a network trains: a status line and the validation curve
 /// (performance or RMSE against trials), redrawn in place at every validation. It receives the
-/// trainer's reports (<see cref="IProgress{T}"/>) and raises <see cref="Changed"/>.
+/// trainer's callbacks (<see cref="ITrainingCallback"/>) and raises <see cref="Changed"/>.
 /// </summary>
-public sealed class TrainingView : IProgress<TrainingProgress>
+public sealed class TrainingView : ITrainingCallback
 {
     readonly List<(double Trials, double Value)> _points = [];
     readonly List<string> _warnings = [];
@@ -44,7 +45,7 @@ public sealed class TrainingView : IProgress<TrainingProgress>
     }
 
     /// <inheritdoc />
-    public void Report(TrainingProgress p)
+    public void OnValidation(TrainingProgress p, TrainingState state)
     {
         Add(p.TrialsSeen, p.Performance, p.Rmse);
         string value = p.Performance is double perf ? $"{perf.ToString("F1", CultureInfo.InvariantCulture)}% correct" : $"RMSE {p.Rmse.ToString("F4", CultureInfo.InvariantCulture)}";
@@ -53,7 +54,7 @@ public sealed class TrainingView : IProgress<TrainingProgress>
     }
 
     /// <summary>Shows a configuration warning from the trainer.</summary>
-    public void Warn(string warning) { _warnings.Add(warning); Changed?.Invoke(); }
+    public void OnWarning(string warning) { _warnings.Add(warning); Changed?.Invoke(); }
 
     /// <summary>Shows how training ended.</summary>
     public void Finish(TrainingResult result, string? checkpoint)

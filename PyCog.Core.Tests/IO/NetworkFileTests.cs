@@ -57,9 +57,9 @@ public class NetworkFileTests
             string copy = TempFile();
             checkpoint.Save(copy);
             var again = Checkpoint.Load(copy);
-            Assert.Equal(checkpoint.Best.Wrec.Data, again.Best.Wrec.Data);
+            Assert.Equal(checkpoint.Trained.Parameters.Wrec.Data, again.Trained.Parameters.Wrec.Data);
             Assert.Equal(checkpoint.Current.X0, again.Current.X0);
-            Assert.Equal(checkpoint.History, again.History);
+            Assert.Equal(checkpoint.Trained.History, again.Trained.History);
             Assert.Equal(checkpoint.GradientRng, again.GradientRng);
             Assert.Equal(checkpoint.Training, again.Training);
             // a trained network saved alone loads, but is not a checkpoint

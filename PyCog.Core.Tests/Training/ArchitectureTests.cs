@@ -34,9 +34,9 @@ public class ArchitectureTests
             var now = Checkpoint.Load(path);
             foreach (var ((name, a), (_, b)) in reference.Current.Arrays().Zip(now.Current.Arrays()))
                 Assert.True(a.AsSpan().SequenceEqual(b), $"current {name} differs");
-            foreach (var ((name, a), (_, b)) in reference.Best.Arrays().Zip(now.Best.Arrays()))
+            foreach (var ((name, a), (_, b)) in reference.Trained.Parameters.Arrays().Zip(now.Trained.Parameters.Arrays()))
                 Assert.True(a.AsSpan().SequenceEqual(b), $"best {name} differs");
-            Assert.Equal(reference.History, now.History);
+            Assert.Equal(reference.Trained.History, now.Trained.History);
             Assert.Equal(reference.GradientRng, now.GradientRng);
             Assert.Equal(reference.Training with { Patience = null }, now.Training);
         }

@@ -3,6 +3,8 @@ using PyCog.Network;
 using PyCog.Tasks;
 using PyCog.Torch;
 using PyCog.Training;
+using PyCog.Training.Callbacks;
+using PyCog.Training.Optimizers;
 using Xunit;
 
 namespace PyCog.Tests.Training;
@@ -28,7 +30,7 @@ public class TrainerTests
         Assert.Equal(100, result.Iterations);
         var checkpoint = Checkpoint.Load(path);
         File.Delete(path);
-        Assert.Equal(engine, checkpoint.Engine);
+        Assert.Equal(engine, checkpoint.Trained.Engine);
         var c = checkpoint.Network.Config;
         var eff = EffectiveWeights.Compute(checkpoint.Network, checkpoint.Current);
         int crossed = checkpoint.Current.Wrec.Data.Count(v => v < 0);
@@ -66,7 +68,7 @@ public class TrainerTests
             var interrupted = new Trainer(task, training: config)
             {
                 CheckpointPath = b,
-                Progress = new SyncProgress(_ => { if (++validations == 3) cts.Cancel(); }),
+                Callbacks = [new TrainingCallback { Validation = (_, _) => { if (++validations == 3) cts.Cancel(); } }],
             }.Train(cts.Token);
             Assert.Equal(Termination.Cancelled, interrupted.Termination);
             Assert.Equal(20, interrupted.Iterations); // stopped right after the third validation (iteration 21)
@@ -137,20 +139,17 @@ public class TrainerTests
         var p = NetworkParameters.Zeros(0, 2, 1);
         var g = NetworkParameters.Zeros(0, 2, 1);
         g.Wrec.Data[0] = 3; g.Wout.Data[1] = 4; // norm 5 -> scaled to 1
-        double norm = Optimizer.Step(p, g, c);
+        var clipped = ClippedGradient.Of(g, c.MaxGradientNorm);
+        new Sgd(c.EffectiveLearningRate).Step(p, clipped);
+        double norm = clipped.Norm;
         Assert.Equal(5, norm, 10);
         Assert.Equal(-0.6f, p.Wrec.Data[0], 6);
         Assert.Equal(-0.8f, p.Wout.Data[1], 6);
 
         p.Wrec.Data[1] = 2; p.X0[0] = 7;
         g.X0[0] = float.NaN;
-        Optimizer.Step(p, g, c);
+        new Sgd(c.EffectiveLearningRate).Step(p, ClippedGradient.Of(g, c.MaxGradientNorm));
         Assert.Equal(2 - 0.02f * 2, p.Wrec.Data[1], 6); // Wrec -= lr * 0.02 Wrec
         Assert.Equal(7f, p.X0[0]);                     // every other gradient is zero
-    }
-
-    sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

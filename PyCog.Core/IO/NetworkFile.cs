@@ -107,7 +107,8 @@ public static class NetworkFile
             ["seed"] = run.Seed,
             ["dale"] = c.Ei is not null,
             ["status"] = run.Finished ? "finished" : "training",
-            ["termination"] = run.Termination?.ToString(),
+            ["termination"] = run.Termination?.Name,
+            ["reached"] = run.Termination?.Reached,
             ["trials"] = run.Trials,
             ["elapsed_seconds"] = run.ElapsedSeconds,
             ["best"] = new JsonObject
@@ -135,14 +136,15 @@ public static class NetworkFile
     static JsonNode? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     /// <summary>Reads a network or checkpoint file; every problem is a <see cref="NetworkFileException"/>.</summary>
-    public static SavedNetwork Load(string path) => Load(path, [], out _, out _);
+    public static SavedNetwork Load(string path) => Load(path, _ => [], out _, out _);
 
     /// <summary>
     /// Reads a file and also hands back what only a checkpoint holds: the parameter-shaped state
-    /// under each of <paramref name="statePrefixes"/> that the file has (not checked for NaN: a
-    /// diverged run's latest parameters still load) and the metadata, for the training state.
+    /// under each prefix that <paramref name="statePrefixes"/> names from the metadata and the file
+    /// has (not checked for NaN: a diverged run's latest parameters still load) and the metadata,
+    /// for the training state.
     /// </summary>
-    internal static SavedNetwork Load(string path, IReadOnlyList<string> statePrefixes, out Dictionary<string, NetworkParameters> state, out JsonObject meta)
+    internal static SavedNetwork Load(string path, Func<JsonObject, IReadOnlyList<string>> statePrefixes, out Dictionary<string, NetworkParameters> state, out JsonObject meta)
     {
         if (Directory.Exists(path)) throw new NetworkFileException(path, "is a directory, not a network file.");
         if (!File.Exists(path)) throw new NetworkFileException(path, "no such file.");
@@ -160,11 +162,12 @@ public static class NetworkFile
         }
     }
 
-    static SavedNetwork Read(string path, ZipArchive zip, IReadOnlyList<string> statePrefixes, out Dictionary<string, NetworkParameters> state, out JsonObject meta)
+    static SavedNetwork Read(string path, ZipArchive zip, Func<JsonObject, IReadOnlyList<string>> stateOf, out Dictionary<string, NetworkParameters> state, out JsonObject meta)
     {
         var metaEntry = zip.GetEntry("metadata.json") ?? throw new NetworkFileException(path, "not a PyCog network file (no metadata.json).");
         using (var s = metaEntry.Open())
             meta = JsonNode.Parse(s) as JsonObject ?? throw new NetworkFileException(path, "metadata.json is not a JSON object.");
+        var statePrefixes = stateOf(meta);
         if ((string?)meta["format"] != Format) throw new NetworkFileException(path, $"not a PyCog network file (format '{meta["format"]}').");
         int version = (int?)meta["format_version"] ?? -1;
         if (version != Version)
@@ -270,8 +273,7 @@ public static class NetworkFile
             Trials = (long?)meta["trials"] ?? 0,
             ElapsedSeconds = (double?)meta["elapsed_seconds"] ?? 0,
             Finished = (string?)meta["status"] == "finished",
-            Termination = termination is null ? null : Enum.TryParse<Termination>(termination, out var t) ? t
-                : throw new NetworkFileException(path, $"unknown termination '{termination}'."),
+            Termination = termination is null ? null : Termination.Parse(termination, (bool?)meta["reached"] ?? false),
             LibraryVersion = (string?)meta["library_version"] ?? "unknown",
             History = history,
             OmegaHistory = omegaHistory,

@@ -27,7 +27,7 @@ public enum RunState
 public sealed record SweepResult(SweepRun Run, RunState State, SavedNetwork? Network, string? Problem)
 {
     /// <summary>True when the run met its task's criterion or min_error.</summary>
-    public bool Reached => Network?.Termination is Termination.Criterion or Termination.MinError;
+    public bool Reached => Network?.Termination?.Reached == true;
     /// <summary>Gradient trials seen.</summary>
     public long? Trials => Network?.Trials;
     /// <summary>Training wall time, seconds.</summary>

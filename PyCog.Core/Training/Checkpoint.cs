@@ -2,71 +2,42 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using PyCog.IO;
 using PyCog.Network;
+using PyCog.Training.Optimizers;
 
 namespace PyCog.Training;
 
 /// <summary>
-/// The trainer's state, everything a run needs to resume exactly where it stopped: the network,
-/// its training settings, the latest and the best parameters, the histories, the iteration and
-/// the two data generators' states. It is stored in the network file (see <see cref="NetworkFile"/>)
-/// next to the trained network, which <see cref="ToSavedNetwork"/> gives as read-only data.
+/// The trainer's state, everything a run needs to resume exactly where it stopped: the trained
+/// network as it stands (<see cref="Trained"/>: best parameters, histories, termination), the
+/// training settings, the latest parameters, the iteration, the two data generators' states and
+/// the optimiser's state. It is stored in the network file (see <see cref="NetworkFile"/>), which
+/// also loads as a plain <see cref="SavedNetwork"/>.
 /// </summary>
 public sealed class Checkpoint
 {
-    /// <summary>Task name.</summary>
-    public required string Task { get; init; }
-    /// <summary>Engine that trains the run.</summary>
-    public required string Engine { get; set; }
-    /// <summary>The network (fixed recurrent weights already scaled with Wrec).</summary>
-    public required ResolvedNetworkConfig Network { get; init; }
-    /// <summary>The training settings (validated for <see cref="Network"/>).</summary>
+    /// <summary>The trained network as it stands: best parameters, histories, trials, termination, notes.</summary>
+    public required SavedNetwork Trained { get; set; }
+    /// <summary>The training settings (validated for the network).</summary>
     public required TrainingConfig Training { get; init; }
     /// <summary>Parameters at the latest step.</summary>
     public required NetworkParameters Current { get; set; }
-    /// <summary>Parameters with the lowest validation cost (what the trained network keeps).</summary>
-    public required NetworkParameters Best { get; set; }
-    /// <summary>The best validation so far.</summary>
-    public BestValidation BestValidation { get; set; } = BestValidation.None;
     /// <summary>Next gradient step to take (1-based, pycog's convention).</summary>
     public long Iteration { get; set; } = 1;
     /// <summary>Iteration at which the last validation ran (it is not repeated on resume).</summary>
     public long ValidatedAt { get; set; }
-    /// <summary>Every validation so far.</summary>
-    public List<ValidationRecord> History { get; init; } = new();
-    /// <summary>(trials, lambda_Omega * Omega of the last step) at each validation.</summary>
-    public List<(long Trials, double Omega)> OmegaHistory { get; init; } = new();
     /// <summary>State of the gradient dataset's generator.</summary>
     public required ulong[] GradientRng { get; set; }
     /// <summary>State of the validation dataset's generator.</summary>
     public required ulong[] ValidationRng { get; set; }
-    /// <summary>Trials drawn by the gradient dataset.</summary>
-    public long GradientTrials { get; set; }
     /// <summary>Trials drawn by the validation dataset.</summary>
     public long ValidationTrials { get; set; }
-    /// <summary>Training wall time so far, seconds.</summary>
-    public double ElapsedSeconds { get; set; }
-    /// <summary>True once the run stopped for good.</summary>
-    public bool Finished { get; set; }
-    /// <summary>Why training stopped (also set for a cancelled, resumable run).</summary>
-    public Termination? Termination { get; set; }
-    /// <summary>Version of the library that wrote the file.</summary>
-    public string LibraryVersion { get; set; } = typeof(Checkpoint).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-    /// <summary>Adam's moments and step count (null for SGD).</summary>
-    public AdamState? Adam { get; set; }
-    /// <summary>Extra information (for example the command line) kept with the file.</summary>
-    public Dictionary<string, string> Notes { get; init; } = new();
+    /// <summary>The optimiser's name and saved state (null before the first save of a run).</summary>
+    public (string Name, OptimizerState State)? Optimizer { get; set; }
 
-    const string CurrentPrefix = "current_", AdamMPrefix = "adam_m_", AdamVPrefix = "adam_v_";
+    /// <summary>The network's structure (fixed recurrent weights already scaled with Wrec).</summary>
+    public ResolvedNetworkConfig Network => Trained.Network;
 
-    /// <summary>The trained network as it stands: best parameters, histories, termination.</summary>
-    public SavedNetwork ToSavedNetwork() => new()
-    {
-        Task = Task, Engine = Engine, Seed = Training.Seed, Network = Network, Parameters = Best,
-        Finished = Finished, Termination = Termination, Trials = GradientTrials, ElapsedSeconds = ElapsedSeconds,
-        Best = BestValidation, History = History.ToList(), OmegaHistory = OmegaHistory.ToList(),
-        TrainingSettings = TrainingConfig.Parameters.Describe(Training).ToDictionary(p => p.Name, p => p.Value),
-        Notes = new Dictionary<string, string>(Notes), LibraryVersion = LibraryVersion,
-    };
+    const string CurrentPrefix = "current_";
 
     /// <summary>Writes the checkpoint atomically (the trained network and the state to resume).</summary>
     public void Save(string path)
@@ -80,19 +51,34 @@ public sealed class Checkpoint
             ["rng"] = new JsonObject { ["gradient"] = Words(GradientRng), ["validation"] = Words(ValidationRng) },
         };
         var arrays = new List<(string, NetworkParameters)> { (CurrentPrefix, Current) };
-        if (Adam is not null)
+        if (Optimizer is var (name, optimizerState))
         {
-            arrays.Add((AdamMPrefix, Adam.M));
-            arrays.Add((AdamVPrefix, Adam.V));
-            state["adam_step"] = Adam.Step;
+            // Stored by name, without knowing the optimiser: {name}_{array}_* and metadata {name}_{number}.
+            foreach (var (key, values) in optimizerState.Arrays) arrays.Add(($"{name}_{key}_", values));
+            foreach (var (key, value) in optimizerState.Numbers) state[$"{name}_{key}"] = value;
+            state["optimizer_state"] = new JsonObject
+            {
+                ["name"] = name,
+                ["arrays"] = new JsonArray(optimizerState.Arrays.Keys.Select(k => (JsonNode)k).ToArray()),
+                ["numbers"] = new JsonArray(optimizerState.Numbers.Keys.Select(k => (JsonNode)k).ToArray()),
+            };
         }
-        NetworkFile.Save(path, ToSavedNetwork(), arrays, state);
+        NetworkFile.Save(path, Trained, arrays, state);
     }
+
+    /// <summary>The optimiser-state layout a file's metadata declares (files before it: Adam's moments if present).</summary>
+    static (string Name, string[] Arrays, string[] Numbers)? OptimizerLayout(JsonObject meta) =>
+        meta["optimizer_state"] is JsonObject o
+            ? ((string?)o["name"] ?? "", (o["arrays"] as JsonArray ?? []).Select(v => (string?)v ?? "").ToArray(),
+               (o["numbers"] as JsonArray ?? []).Select(v => (string?)v ?? "").ToArray())
+            : meta["adam_step"] is not null ? (Adam.Id, ["m", "v"], ["step"]) : null;
 
     /// <summary>Reads a checkpoint; a file without the state to resume is a <see cref="NetworkFileException"/>.</summary>
     public static Checkpoint Load(string path)
     {
-        var saved = NetworkFile.Load(path, [CurrentPrefix, AdamMPrefix, AdamVPrefix], out var state, out var meta);
+        var saved = NetworkFile.Load(path,
+            meta => [CurrentPrefix, .. OptimizerLayout(meta) is var (name, keys, _) ? keys.Select(k => $"{name}_{k}_") : []],
+            out var state, out var meta);
         var current = state.GetValueOrDefault(CurrentPrefix);
         ulong[] Rng(string name) =>
             (meta["rng"]?[name] as JsonArray ?? throw new NetworkFileException(path, $"holds a trained network but no {name} generator state, so it cannot be resumed."))
@@ -109,19 +95,23 @@ public sealed class Checkpoint
             training = training.Resolve(saved.Config);
         }
         catch (ConfigurationException e) { throw new NetworkFileException(path, $"invalid training settings: {e.Message}", e); }
+        (string, OptimizerState)? optimizer = null;
+        if (OptimizerLayout(meta) is var (optimizerName, arrayKeys, numberKeys))
+        {
+            var arrays = arrayKeys.ToDictionary(k => k, k => state.GetValueOrDefault($"{optimizerName}_{k}_")
+                ?? throw new NetworkFileException(path, $"the {optimizerName} optimiser's array '{k}' is missing."));
+            var numbers = numberKeys.ToDictionary(k => k, k => (double?)meta[$"{optimizerName}_{k}"]
+                ?? throw new NetworkFileException(path, $"the {optimizerName} optimiser's number '{k}' is missing."));
+            optimizer = (optimizerName, new OptimizerState(arrays, numbers));
+        }
         var checkpoint = new Checkpoint
         {
-            Task = saved.Task, Engine = saved.Engine, Network = saved.Network, Training = training,
+            Trained = saved, Training = training,
             Current = current ?? throw new NetworkFileException(path, "holds a trained network but not its latest parameters (current_*), so it cannot be resumed."),
-            Best = saved.Parameters, BestValidation = saved.Best,
             Iteration = (long?)meta["iteration"] ?? 1, ValidatedAt = (long?)meta["validated_at"] ?? 0,
-            History = saved.History.ToList(), OmegaHistory = saved.OmegaHistory.ToList(),
             GradientRng = Rng("gradient"), ValidationRng = Rng("validation"),
-            GradientTrials = saved.Trials, ValidationTrials = (long?)meta["validation_trials"] ?? 0,
-            ElapsedSeconds = saved.ElapsedSeconds, Finished = saved.Finished, Termination = saved.Termination,
-            LibraryVersion = saved.LibraryVersion, Notes = new Dictionary<string, string>(saved.Notes),
-            Adam = state.TryGetValue(AdamMPrefix, out var m) && state.TryGetValue(AdamVPrefix, out var v)
-                ? new AdamState { M = m, V = v, Step = (long?)meta["adam_step"] ?? 0 } : null,
+            ValidationTrials = (long?)meta["validation_trials"] ?? 0,
+            Optimizer = optimizer,
         };
         if (checkpoint.GradientRng.Length != 6 || checkpoint.ValidationRng.Length != 6) throw new NetworkFileException(path, "generator states must have 6 words.");
         return checkpoint;

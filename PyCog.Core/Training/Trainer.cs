@@ -2,6 +2,9 @@ using System.Diagnostics;
 using PyCog.IO;
 using PyCog.Network;
 using PyCog.Tasks;
+using PyCog.Training.Callbacks;
+using PyCog.Training.Optimizers;
+using PyCog.Training.Stopping;
 
 namespace PyCog.Training;
 
@@ -13,18 +16,23 @@ public sealed record TrainingProgress(
 
 /// <summary>The outcome of <see cref="Trainer.Train"/>.</summary>
 public sealed record TrainingResult(
-    Termination Termination, bool CriterionReached, long Iterations, long TrialsSeen, double Seconds,
+    Termination Termination, long Iterations, long TrialsSeen, double Seconds,
     double? Performance, double Rmse, SavedNetwork Network)
 {
+    /// <summary>True when the run reached its goal (the task's criterion or min_error).</summary>
+    public bool CriterionReached => Termination.Reached;
     /// <summary>The best parameters (what the trained network keeps).</summary>
     public NetworkParameters Parameters => Network.Parameters;
 }
 
 /// <summary>
-/// pycog's training schedule (plain SGD by default, Adam as an option, see <see cref="Optimizer"/>): validation every <c>checkfreq</c> steps (cost, RMSE, task
+/// pycog's training schedule: validation every <c>checkfreq</c> steps (cost, RMSE, task
 /// performance, best parameters kept, checkpoint written atomically), global-norm gradient
-/// clipping, the NaN/inf safeguard, and termination by min_error, the task's criterion,
-/// patience or max_iter. The engine only differentiates; this class owns the parameters.
+/// clipping and the NaN/inf safeguard (<see cref="ClippedGradient"/>), a step of the optimiser
+/// (<see cref="IOptimizer"/>, pycog's SGD by default), and termination by rules
+/// (<see cref="IStoppingRule"/>: min_error, the task's criterion, patience, max_iter). The engine
+/// only differentiates; this class owns the parameters. Callbacks (<see cref="ITrainingCallback"/>)
+/// see every validation, checkpoint and stop.
 /// </summary>
 public sealed class Trainer
 {
@@ -36,10 +44,10 @@ public sealed class Trainer
     public EngineFactory Engine { get; init; } = FusedEngine.Factory;
     /// <summary>Checkpoint file; when it exists, training resumes from it.</summary>
     public string? CheckpointPath { get; init; }
-    /// <summary>Receives a report after every validation.</summary>
-    public IProgress<TrainingProgress>? Progress { get; init; }
-    /// <summary>Receives configuration warnings (for example a weakly connected Crec).</summary>
-    public Action<string>? Warning { get; init; }
+    /// <summary>Called after every validation and checkpoint, on every warning and when the run stops.</summary>
+    public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
+    /// <summary>When to stop (default: pycog's rules, <see cref="StoppingRules.Pycog"/>).</summary>
+    public IReadOnlyList<IStoppingRule> StoppingRules { get; init; } = Stopping.StoppingRules.Pycog;
     /// <summary>Extra text stored in the file's notes (for example the command line).</summary>
     public IReadOnlyDictionary<string, string>? Notes { get; init; }
 
@@ -73,8 +81,8 @@ public sealed class Trainer
         if (CheckpointPath is not null && File.Exists(CheckpointPath))
         {
             run = Checkpoint.Load(CheckpointPath);
-            if (!string.Equals(run.Task, _task.Name, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidOperationException($"{CheckpointPath} holds a run of task '{run.Task}', not '{_task.Name}'. Choose another --out file.");
+            if (!string.Equals(run.Trained.Task, _task.Name, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"{CheckpointPath} holds a run of task '{run.Trained.Task}', not '{_task.Name}'. Choose another --out file.");
             RequireSameSettings(run, network, training);
         }
         else
@@ -83,19 +91,25 @@ public sealed class Trainer
             var (parameters, initialised) = NetworkInitializer.Initialize(network, training.Seed);
             run = new Checkpoint
             {
-                Task = _task.Name, Engine = Engine.Name, Network = initialised, Training = training,
-                Current = parameters, Best = parameters.Clone(),
+                Trained = new SavedNetwork
+                {
+                    Task = _task.Name, Engine = Engine.Name, Seed = training.Seed, Network = initialised, Parameters = parameters.Clone(),
+                    TrainingSettings = TrainingConfig.Parameters.Describe(training).ToDictionary(p => p.Name, p => p.Value),
+                },
+                Training = training, Current = parameters,
                 GradientRng = new Numerics.Rng(training.GradientSeed).GetState(),
                 ValidationRng = new Numerics.Rng(training.ValidationSeed).GetState(),
             };
             startedHere = true;
         }
-        foreach (var w in warnings) Warning?.Invoke(w);
-        if (Notes is not null) foreach (var (k, v) in Notes) run.Notes[k] = v;
-        run.Engine = Engine.Name;
-        if (run.Finished) return Result(run, run.Termination ?? Termination.MaxIter);
+        foreach (var w in warnings)
+            foreach (var callback in Callbacks) callback.OnWarning(w);
+        var notes = new Dictionary<string, string>(run.Trained.Notes);
+        if (Notes is not null) foreach (var (k, v) in Notes) notes[k] = v;
+        run.Trained = run.Trained with { Engine = Engine.Name, Notes = notes };
+        if (run.Trained.Finished) return Stopped(run, run.Trained.Termination ?? Termination.MaxIter);
         long stepsTaken = 0;
-        try { return Run(run, cancellation, ref stepsTaken); }
+        try { return Stopped(run, Run(run, cancellation, ref stepsTaken)); }
         catch (Exception) when (startedHere && stepsTaken == 0 && CheckpointPath is not null)
         {
             // A start that failed before its first step leaves no checkpoint behind to be resumed by mistake.
@@ -104,85 +118,108 @@ public sealed class Trainer
         }
     }
 
-    TrainingResult Run(Checkpoint run, CancellationToken cancellation, ref long stepsTaken)
+    TrainingResult Stopped(Checkpoint run, Termination reason)
+    {
+        var result = Result(run, reason);
+        foreach (var callback in Callbacks) callback.OnStop(result);
+        return result;
+    }
+
+    Termination Run(Checkpoint run, CancellationToken cancellation, ref long stepsTaken)
     {
         var c = run.Training;
         using var engine = Engine.Create(run.Network, c);
         if (engine is FusedEngine fused) fused.SharesCores = true;   // the minibatches are drawn on another thread
+        var optimizer = OptimizerRegistry.Create(c);
+        if (run.Optimizer is var (savedName, savedState))
+        {
+            if (!string.Equals(savedName, optimizer.Name, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"The checkpoint holds the state of optimiser '{savedName}', but the run uses '{optimizer.Name}'.");
+            optimizer.SetState(savedState);
+        }
 
         var gradientData = new Dataset(_task, run.Network, TrialKind.Gradient, c.NGradient, c.GradientSeed)
-        { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.GradientTrials };
+        { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.Trained.Trials };
         var validationData = new Dataset(_task, run.Network, TrialKind.Validation, c.NValidation, c.ValidationSeed)
         { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials };
         using var minibatches = new Prefetcher(gradientData);
         // The next validation set (1,000 trials or so) is drawn in the background during the steps before it.
         using var validationSets = new Prefetcher(validationData);
         int checkFreq = c.CheckFrequency;
-        long patience = c.PatienceSteps;
         var clock = Stopwatch.StartNew();
-        double elapsedBefore = run.ElapsedSeconds;
+        double elapsedBefore = run.Trained.ElapsedSeconds;
         double? lastOmega = null, lastNorm = null;
         var current = run.Current;
-        if (c.Optimizer == OptimizerKind.Adam) run.Adam ??= AdamState.For(current);
+        var state = new TrainingState(_task, c, run);
 
         void Store()
         {
             run.Current = current;
             run.GradientRng = minibatches.State;
             run.ValidationRng = validationSets.State;
-            run.GradientTrials = minibatches.TrialsSeen;
             run.ValidationTrials = validationSets.TrialsSeen;
-            run.ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds;
-            if (CheckpointPath is not null) run.Save(CheckpointPath);
+            run.Optimizer = (optimizer.Name, optimizer.GetState());
+            run.Trained = run.Trained with { Trials = minibatches.TrialsSeen, ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds };
+            if (CheckpointPath is null) return;
+            run.Save(CheckpointPath);
+            foreach (var callback in Callbacks) callback.OnCheckpoint(CheckpointPath, state);
         }
 
-        TrainingResult Finish(Termination reason)
+        Termination Finish(Termination reason)
         {
-            run.Finished = reason != Termination.Cancelled;
-            run.Termination = reason;
+            run.Trained = run.Trained with { Finished = reason != Termination.Cancelled, Termination = reason };
             // A diverged run keeps finite latest parameters (its best), so the file loads everywhere.
-            if (reason == Termination.Diverged) current = run.Best.Clone();
+            if (reason == Termination.Diverged) current = run.Trained.Parameters.Clone();
             Store();
-            return Result(run, reason);
+            return reason;
         }
 
-        for (long iter = run.Iteration; iter <= c.MaxIter; iter++)
+        Termination? Ask(Func<IStoppingRule, Termination?> moment)
+        {
+            foreach (var rule in StoppingRules)
+                if (moment(rule) is Termination reason) return reason;
+            return null;
+        }
+
+        for (long iter = run.Iteration; ; iter++)
         {
             run.Iteration = iter;
+            if (Ask(r => r.BeforeIteration(state)) is Termination early) return Finish(early);
             if ((iter - 1) % checkFreq == 0 && run.ValidatedAt != iter)
             {
                 var batch = validationSets.Next();
                 var eval = engine.EvaluateInChunks(current, batch);
                 if (!double.IsFinite(eval.Cost)) return Finish(Termination.Diverged);
                 double? perf = _task.Performance(batch.TrialList, eval.Outputs);
-                run.History.Add(new ValidationRecord(minibatches.TrialsSeen, eval.Cost, eval.Rmse, perf));
-                if (lastOmega is double om) run.OmegaHistory.Add((minibatches.TrialsSeen, c.LambdaOmega * om));
-                bool newBest = eval.Cost < run.BestValidation.Cost;
-                if (newBest)
+                var trained = run.Trained;
+                bool newBest = eval.Cost < trained.Best.Cost;
+                run.Trained = trained with
                 {
-                    run.BestValidation = new BestValidation(iter, eval.Cost, eval.Rmse, perf);
-                    run.Best = current.Clone();
-                }
+                    History = [.. trained.History, new ValidationRecord(minibatches.TrialsSeen, eval.Cost, eval.Rmse, perf)],
+                    OmegaHistory = lastOmega is double om ? [.. trained.OmegaHistory, (minibatches.TrialsSeen, c.LambdaOmega * om)] : trained.OmegaHistory,
+                    Best = newBest ? new BestValidation(iter, eval.Cost, eval.Rmse, perf) : trained.Best,
+                    Parameters = newBest ? current.Clone() : trained.Parameters,
+                };
                 run.ValidatedAt = iter;
                 Store();
                 double rho = run.Network.N <= 300 ? EffectiveWeights.Compute(run.Network, current).Wrec.SpectralRadius() : double.NaN;
-                Progress?.Report(new TrainingProgress(iter, minibatches.TrialsSeen, eval.Cost, eval.Rmse, perf, run.BestValidation.Cost, run.BestValidation.Iteration,
-                    newBest, lastOmega, lastNorm, rho, TimeSpan.FromSeconds(run.ElapsedSeconds)));
-                if (eval.Rmse <= c.MinError) return Finish(Termination.MinError);
-                var perfHistory = run.History.Where(h => h.Performance is not null).Select(h => h.Performance!.Value).ToList();
-                if (perfHistory.Count > 0 && _task.Terminate(perfHistory)) return Finish(Termination.Criterion);
+                var best = run.Trained.Best;
+                var progress = new TrainingProgress(iter, minibatches.TrialsSeen, eval.Cost, eval.Rmse, perf, best.Cost, best.Iteration,
+                    newBest, lastOmega, lastNorm, rho, TimeSpan.FromSeconds(run.Trained.ElapsedSeconds));
+                foreach (var callback in Callbacks) callback.OnValidation(progress, state);
+                if (Ask(r => r.AfterValidation(state)) is Termination done) return Finish(done);
             }
-            if (iter - run.BestValidation.Iteration > patience) return Finish(Termination.Patience);
+            if (Ask(r => r.BeforeStep(state)) is Termination stop) return Finish(stop);
             if (cancellation.IsCancellationRequested) return Finish(Termination.Cancelled);
 
             var gradient = engine.ComputeGradient(current, minibatches.Next());
-            lastNorm = Optimizer.Step(current, gradient.Gradient, c, run.Adam);
+            var clipped = ClippedGradient.Of(gradient.Gradient, c.MaxGradientNorm);
+            optimizer.Step(current, clipped);
+            lastNorm = clipped.Norm;
             lastOmega = gradient.Omega;
             stepsTaken++;
             if (!current.AllFinite()) { run.Iteration = iter + 1; return Finish(Termination.Diverged); }
         }
-        run.Iteration = c.MaxIter + 1;
-        return Finish(Termination.MaxIter);
     }
 
     /// <summary>
@@ -207,8 +244,8 @@ public sealed class Trainer
 
     static TrainingResult Result(Checkpoint run, Termination reason)
     {
-        var last = run.History.LastOrDefault();
-        return new TrainingResult(reason, reason is Termination.MinError or Termination.Criterion, run.Iteration - 1, run.GradientTrials,
-            run.ElapsedSeconds, last?.Performance, last?.Rmse ?? double.NaN, run.ToSavedNetwork());
+        var last = run.Trained.History.LastOrDefault();
+        return new TrainingResult(reason, run.Iteration - 1, run.Trained.Trials,
+            run.Trained.ElapsedSeconds, last?.Performance, last?.Rmse ?? double.NaN, run.Trained);
     }
 }

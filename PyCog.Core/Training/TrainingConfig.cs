@@ -1,5 +1,6 @@
 using PyCog.Network;
 using PyCog.Tasks;
+using PyCog.Training.Optimizers;
 using Text = PyCog.Network.ParameterText;
 
 namespace PyCog.Training;
@@ -33,9 +34,12 @@ public sealed record TrainingConfig
     public double Bound { get; init; } = 1e-20;
 
     // ---- optimisation ----
-    /// <summary>The optimiser: pycog's plain SGD (default) or Adam.</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
-    /// <summary>Learning rate; null: 0.01 for SGD (pycog's), 0.001 for Adam (Kingma and Ba's).</summary>
+    /// <summary>
+    /// The optimiser's registered name (<see cref="OptimizerRegistry"/>): pycog's plain SGD
+    /// (<c>sgd</c>, the default), <c>adam</c>, or one a user registered.
+    /// </summary>
+    public string Optimizer { get; init; } = Sgd.Id;
+    /// <summary>Learning rate; null: the optimiser's default (0.01 for SGD, pycog's; 0.001 for Adam, Kingma and Ba's).</summary>
     public double? LearningRate { get; init; }
     /// <summary>Adam's decay rate of the first-moment estimate.</summary>
     public double AdamBeta1 { get; init; } = 0.9;
@@ -67,7 +71,7 @@ public sealed record TrainingConfig
     public long ValidationSeed { get; init; } = 22;
 
     /// <summary>Learning rate in force (learning_rate, or the optimiser's default).</summary>
-    public double EffectiveLearningRate => LearningRate ?? (Optimizer == OptimizerKind.Adam ? 1e-3 : 0.01);
+    public double EffectiveLearningRate => LearningRate ?? OptimizerRegistry.Find(Optimizer).DefaultLearningRate;
 
     /// <summary>Validation frequency in force (checkfreq, or its default).</summary>
     public int CheckFrequency => CheckFreq ?? Math.Max(1, 10_000 / NGradient);
@@ -98,6 +102,7 @@ public sealed record TrainingConfig
     /// </summary>
     public TrainingConfig Resolve(NetworkConfig network, ICollection<string>? warnings = null)
     {
+        OptimizerRegistry.Find(Optimizer);   // an unknown name fails here, naming the known ones
         foreach (var (name, v) in new[] { ("lambda_Omega", LambdaOmega), ("lambda1_in", Lambda1In), ("lambda1_rec", Lambda1Rec),
                      ("lambda1_out", Lambda1Out), ("lambda2_in", Lambda2In), ("lambda2_rec", Lambda2Rec), ("lambda2_out", Lambda2Out),
                      ("lambda2_r", Lambda2R), ("min_error", MinError) })
@@ -129,7 +134,7 @@ public sealed record TrainingConfig
         .Add("lambda2_out", c => Text.Of(c.Lambda2Out), (c, v) => c with { Lambda2Out = Text.Double("lambda2_out", v) })
         .Add("lambda2_r", c => Text.Of(c.Lambda2R), (c, v) => c with { Lambda2R = Text.Double("lambda2_r", v) })
         .Add("bound", c => Text.Of(c.Bound), (c, v) => c with { Bound = Text.Double("bound", v) })
-        .Add("optimizer", c => Text.Snake(c.Optimizer), (c, v) => c with { Optimizer = Text.Enum<OptimizerKind>("optimizer", v) })
+        .Add("optimizer", c => c.Optimizer, (c, v) => c with { Optimizer = OptimizerRegistry.Find(v).Name })
         .Add("learning_rate", c => Text.Of(c.EffectiveLearningRate), (c, v) => c with { LearningRate = Text.Double("learning_rate", v) })
         .Add("adam_beta1", c => Text.Of(c.AdamBeta1), (c, v) => c with { AdamBeta1 = Text.Double("adam_beta1", v) })
         .Add("adam_beta2", c => Text.Of(c.AdamBeta2), (c, v) => c with { AdamBeta2 = Text.Double("adam_beta2", v) })
