@@ -157,8 +157,8 @@ public class PaperTaskTests
         var test = Make(task, 0.5, TrialKind.Test, ("catch", false));
         AssertEpoch(test, "fixation", 0, 800);
         AssertEpoch(test, "stimulus", 800, 1600);
-        Assert.Equal(50, task.Training.NGradient);
-        Assert.Equal(3650, task.Training.NValidation);
+        Assert.Equal(50, PyCog.Training.TrainingConfig.For(task).NGradient);
+        Assert.Equal(3650, PyCog.Training.TrainingConfig.For(task).NValidation);
     }
 
     [Fact]
@@ -271,7 +271,7 @@ public class PaperTaskTests
         var c = task.Network.Resolve().Config;
         Assert.True(c.TrainBrec && c.TrainBout && !c.TrainX0);
         Assert.Equal(1, PyCog.Training.TrainingConfig.For(task).Resolve(c).NGradient);
-        Assert.Equal(0.05, task.Training.MinError);
+        Assert.Equal(0.05, PyCog.Training.TrainingConfig.For(task).MinError);
         Assert.Equal(3200, Make(task, 0.5, TrialKind.Test).Length);
     }
 

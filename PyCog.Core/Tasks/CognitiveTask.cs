@@ -19,8 +19,8 @@ public abstract class CognitiveTask
     /// <summary>The network configuration for this task (on top of pycog's defaults).</summary>
     public abstract NetworkConfig Network { get; }
 
-    /// <summary>Training settings this task chooses (validation size, minibatch, min_error ...); none by default.</summary>
-    public virtual TrainingOverrides Training => TrainingOverrides.None;
+    /// <summary>Training settings this task chooses under pycog's names (n_validation, n_gradient, min_error ...); none by default.</summary>
+    public virtual TaskTrainingSettings Training => TaskTrainingSettings.None;
 
     /// <summary>Number of distinct conditions (validation cycles through them plus one catch trial).</summary>
     public virtual int Conditions => 0;

@@ -96,7 +96,7 @@ public sealed class ContextDependentIntegration : TwoAlternativeTask
     /// <inheritdoc/>
     public override NetworkConfig Network => _network;
     /// <inheritdoc/>
-    public override TrainingOverrides Training { get; } = new() { NGradient = 50, NValidation = 50 * (2 * 36 + 1) };
+    public override TaskTrainingSettings Training { get; } = new() { ["n_gradient"] = 50, ["n_validation"] = 50 * (2 * 36 + 1) };
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } =
     [

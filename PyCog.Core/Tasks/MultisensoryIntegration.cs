@@ -44,7 +44,7 @@ public sealed class MultisensoryIntegration : TwoAlternativeTask
     /// <inheritdoc/>
     public override NetworkConfig Network { get; }
     /// <inheritdoc/>
-    public override TrainingOverrides Training { get; } = new() { NValidation = 100 * (Modalities.Length * Freqs.Length + 1) };
+    public override TaskTrainingSettings Training { get; } = new() { ["n_validation"] = 100 * (Modalities.Length * Freqs.Length + 1) };
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("modality", Modalities), ConditionAxis.Of("freq", Freqs)];
     /// <inheritdoc/>

@@ -120,7 +120,7 @@ public sealed class RandomDotMotion : TwoAlternativeTask
     /// <inheritdoc/>
     public override NetworkConfig Network => _network;
     /// <inheritdoc/>
-    public override TrainingOverrides Training { get; } = new() { NValidation = 100 * (Cohs.Length * InOuts.Length + 1) };
+    public override TaskTrainingSettings Training { get; } = new() { ["n_validation"] = 100 * (Cohs.Length * InOuts.Length + 1) };
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } =
         // 0% coherence is never trained on; pycog's analysis runs it in its catch slots (random direction, no correct choice).

@@ -47,13 +47,13 @@ public sealed class SequenceGeneration : CognitiveTask
     /// <inheritdoc/>
     public override NetworkConfig Network { get; }
     /// <inheritdoc/>
-    public override TrainingOverrides Training { get; } = new() { MinError = 0.05, NValidation = 100 * Sequences.Count };
+    public override TaskTrainingSettings Training { get; } = new() { ["min_error"] = 0.05, ["n_validation"] = 100 * Sequences.Count };
     /// <inheritdoc/>
     public override int Conditions => Sequences.Count;
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("seq", Enumerable.Range(1, 8).ToArray())];
     /// <inheritdoc/>
-    public override string Criterion => $"validation RMSE <= {Training.MinError}";
+    public override string Criterion => $"validation RMSE <= {Training.Get("min_error")}";
 
     /// <summary>Screen position (x, y) of dot k: columns at -0.5, 0, 0.5 from the left, rows from the top.</summary>
     public static (double X, double Y) TargetPosition(int k) => (-0.5 + 0.5 * (k % 3), -0.5 + 0.5 * (2 - k / 3));
@@ -125,9 +125,9 @@ public sealed class SineWave : CognitiveTask
         TrainBout = true, TrainBrec = true, VarRec = 0.05 * 0.05, Mode = RunMode.Continuous,
     };
     /// <inheritdoc/>
-    public override TrainingOverrides Training { get; } = new() { MinError = 0.05, NValidation = 50 };
+    public override TaskTrainingSettings Training { get; } = new() { ["min_error"] = 0.05, ["n_validation"] = 50 };
     /// <inheritdoc/>
-    public override string Criterion => $"validation RMSE <= {Training.MinError}";
+    public override string Criterion => $"validation RMSE <= {Training.Get("min_error")}";
 
     /// <inheritdoc/>
     public override Trial GenerateTrial(Rng rng, double dt, TrialRequest request)

@@ -37,7 +37,7 @@ public sealed class WorkingMemory : TwoAlternativeTask
     /// <inheritdoc/>
     public override NetworkConfig Network { get; }
     /// <inheritdoc/>
-    public override TrainingOverrides Training { get; } = new() { NValidation = 100 * (Pairs.Length * GtLts.Length + 1) };
+    public override TaskTrainingSettings Training { get; } = new() { ["n_validation"] = 100 * (Pairs.Length * GtLts.Length + 1) };
     /// <inheritdoc/>
     public override IReadOnlyList<ConditionAxis> ConditionAxes { get; } = [ConditionAxis.Of("fpair", Pairs), ConditionAxis.Of("gt_lt", GtLts)];
     /// <inheritdoc/>

@@ -78,22 +78,13 @@ public sealed record TrainingConfig
     /// <summary>Patience in force (patience, or its default).</summary>
     public long PatienceSteps => Patience ?? 100L * CheckFrequency;
 
-    /// <summary>pycog's defaults with a task's own choices applied.</summary>
-    public static TrainingConfig For(CognitiveTask task) => new TrainingConfig().With(task.Training);
-
-    /// <summary>This configuration with every non-null override applied.</summary>
-    public TrainingConfig With(TrainingOverrides o) => this with
+    /// <summary>pycog's defaults with a task's own choices (<see cref="CognitiveTask.Training"/>) applied.</summary>
+    public static TrainingConfig For(CognitiveTask task)
     {
-        NGradient = o.NGradient ?? NGradient,
-        NValidation = o.NValidation ?? NValidation,
-        CheckFreq = o.CheckFreq ?? CheckFreq,
-        Patience = o.Patience ?? Patience,
-        LearningRate = o.LearningRate ?? LearningRate,
-        MaxIter = o.MaxIter ?? MaxIter,
-        MinError = o.MinError ?? MinError,
-        LambdaOmega = o.LambdaOmega ?? LambdaOmega,
-        Lambda2R = o.Lambda2R ?? Lambda2R,
-    };
+        var config = new TrainingConfig();
+        foreach (var (name, value) in task.Training) config = Parameters.Set(config, name, value);
+        return config;
+    }
 
     /// <summary>
     /// Validates every setting for <paramref name="network"/> (each check names its parameter)
