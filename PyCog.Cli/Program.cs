@@ -1,59 +1,73 @@
 using PyCog.Cli;
+using PyCog.Cli.Bench;
+using PyCog.Cli.Commands;
 using PyCog.IO;
 using PyCog.Network;
+using PyCog.Sweeps;
 using PyCog.Tasks;
 using Spectre.Console;
-
-const string Usage = """
-usage: pycog <command> [options]
-
-commands:
-  train <task> [--seed N] [--engine fused|torch] [--threads N] [--out FILE] [--summary FILE.json] [--set name=value ...]
-                                 train a network (resumes when --out holds an unfinished run); --threads: engine
-                                 threads, default every core but one, which draws the next minibatches
-  info <FILE>                    describe a trained network or checkpoint file
-  tasks                          list the tasks
-  trial <task> [--name gradient|validation|test] [--dt D] [--seed N] [--index B] [--set key=value ...]
-                                 print one generated trial as JSON
-  trials <FILE> --out OUT.npz [--n N] [--dt D] [--every K] [--seed S] [--set key=value ...] [--save-rates]
-                                 run N test trials per condition with the fast integrator and save them
-  sweep plan|run|status|collect <FILE> [--local [--jobs K]] [--slurm [--partition P] [--time T] [--cpus C] [--dry-run]]
-                                 many runs from one sweep file, here on every core or as a Slurm job array
-  fixedpoints <FILE> [--set input=v1,v2,...] [--out POINTS.json] [--trials N] [--every K]
-                                 fixed and slow points under a constant input, with Jacobian eigenvalues and stability
-  bench [--json FILE] [--steps N] [--threads N] [--only training|integrator]  time one training step of each engine, and the integrator, side by side
-""";
+using Spectre.Console.Cli;
 
 // Redirected output (CI logs, files) gets wide tables instead of Spectre's 80-column default.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("pycog");
+    config.SetApplicationVersion(typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+    // Errors are reported below as one line each, with pycog's exit codes.
+    config.PropagateExceptions();
+    config.UseStrictParsing();   // an unknown option is an error, never silently ignored
+    config.Settings.ShowOptionDefaultValues = true;
+    config.AddCommand<TrainCommand>("train").WithDescription("Train a network on a task (resumes when --out holds an unfinished run).")
+        .WithExample("train", "rdm_fixed", "--seed", "100").WithExample("train", "mante", "--set", "optimizer=adam", "--out", "runs/mante-adam.npz");
+    config.AddCommand<InfoCommand>("info").WithDescription("Describe a trained network or checkpoint file.").WithExample("info", "data/rdm_fixed-seed100-fused.npz");
+    config.AddCommand<TasksCommand>("tasks").WithDescription("List the tasks.");
+    config.AddCommand<TrialCommand>("trial").WithDescription("Print one generated trial as JSON.").WithExample("trial", "rdm_fixed", "--name", "validation", "--index", "3");
+    config.AddCommand<TrialsCommand>("trials").WithDescription("Run N test trials per condition with the fast integrator and save them (.npz).")
+        .WithExample("trials", "data/rdm_fixed-seed100-fused.npz", "--out", "trials.npz", "-n", "100");
+    config.AddCommand<FixedPointsCommand>("fixedpoints").WithDescription("Fixed and slow points under a constant input, with Jacobian eigenvalues and stability.")
+        .WithExample("fixedpoints", "data/mante-seed100-fused.npz", "--set", "input=1,0,0.5,0.5,0.5,0.5");
+    config.AddBranch("sweep", sweep =>
+    {
+        sweep.SetDescription("Many training runs from one sweep file: here on every core, or as a Slurm job array.");
+        sweep.AddCommand<SweepPlanCommand>("plan").WithDescription("List the runs a sweep file expands to.");
+        sweep.AddCommand<SweepRunCommand>("run").WithDescription("Run the unfinished runs here (--local) or submit them to Slurm (--slurm).");
+        sweep.AddCommand<SweepStatusCommand>("status").WithDescription("Where every run stands, from its file and the Slurm queue.");
+        sweep.AddCommand<SweepCollectCommand>("collect").WithDescription("Gather every run into CSV, JSON and a manifest.");
+        sweep.AddCommand<SweepTaskCommand>("task").WithDescription("Run one run of the sweep in this process (what a Slurm array task executes).").IsHidden();
+    });
+    config.AddCommand<BenchCommand>("bench").WithDescription("Time one training step of each engine, and the integrator, side by side.");
+});
+
+// pycog's earlier option --n (one letter after two dashes, which Spectre.Console.Cli does not allow) stays an alias.
+args = [.. args.Select(a => a == "--n" ? "--per-condition" : a.StartsWith("--n=", StringComparison.Ordinal) ? "--per-condition=" + a[4..] : a)];
+
 try
 {
-    if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+    if (args.Length == 0)
     {
-        Console.WriteLine(Usage);
-        return args.Length == 0 ? 2 : 0;
+        app.Run(["--help"]);
+        return 2;
     }
-    var rest = args.Skip(1);
-    return args[0] switch
-    {
-        "train" => TrainCommand.Run(new Arguments(rest, TrainCommand.Valued, new HashSet<string>())),
-        "sweep" => SweepCommand.Run(new Arguments(rest, SweepCommand.Valued, SweepCommand.Flags)),
-        "fixedpoints" => FixedPointsCommand.Run(new Arguments(rest, FixedPointsCommand.Valued, new HashSet<string>())),
-        "info" => InfoCommand.Run(new Arguments(rest, new HashSet<string>(), new HashSet<string>())),
-        "tasks" => TasksCommand.Run(),
-        "trial" => TrialCommand.Run(new Arguments(rest, new HashSet<string> { "--name", "--dt", "--seed", "--index", "--set" }, new HashSet<string>())),
-        "trials" => TrialsCommand.Run(new Arguments(rest, new HashSet<string> { "--out", "--n", "--dt", "--every", "--seed", "--set" }, new HashSet<string> { "--save-rates" })),
-        "bench" => BenchCommand.Run(new Arguments(rest, new HashSet<string> { "--json", "--steps", "--only", "--threads" }, new HashSet<string> { "--random" })),
-        _ => throw new UsageException($"Unknown command '{args[0]}'."),
-    };
+    return app.Run(args);
+}
+catch (CommandAppException e)
+{
+    // Spectre's parse and validation errors; an unknown word after "sweep" names the sweep verbs.
+    string message = e.Message.ReplaceLineEndings(" ").Trim();
+    if (args[0] == "sweep" && message.StartsWith("Unknown command", StringComparison.Ordinal))
+        message = $"Unknown sweep verb '{(args.Length > 1 ? args[1] : "")}': plan, run, status or collect.";
+    Console.Error.WriteLine($"pycog: {message} ({Help()})");
+    return 2;
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine($"pycog: {e.Message} ('pycog --help' lists the commands and options)");
+    Console.Error.WriteLine($"pycog: {e.Message} ({Help()})");
     return 2;
 }
-catch (UnknownTaskException e)
+catch (Exception e) when (e is UnknownTaskException or SweepException or SlurmUnavailableException)
 {
     Console.Error.WriteLine($"pycog: {e.Message}");
     return 2;
@@ -61,11 +75,6 @@ catch (UnknownTaskException e)
 catch (ConfigurationException e)
 {
     Console.Error.WriteLine($"pycog: invalid parameter {e.Message}");
-    return 2;
-}
-catch (PyCog.Sweeps.SweepException e)
-{
-    Console.Error.WriteLine($"pycog: {e.Message}");
     return 2;
 }
 catch (NetworkFileException e)
@@ -95,19 +104,10 @@ catch (Exception e) when (Environment.GetEnvironmentVariable("PYCOG_DEBUG") is n
     return 1;
 }
 
-static class TasksCommand
+// Where to read more: the command's own help when the first word is a command, else the list of commands.
+string Help() => args.Length > 0 && Commands.Contains(args[0]) ? $"'pycog {args[0]} --help' lists its options" : "'pycog --help' lists the commands";
+
+partial class Program
 {
-    public static int Run()
-    {
-        var table = new Table().AddColumns("task", "Nin/N/Nout", "conditions", "condition keys", "criterion", "description");
-        foreach (var name in TaskRegistry.Names)
-        {
-            var t = TaskRegistry.Create(name);
-            var c = t.Network;
-            table.AddRow(Markup.Escape(name), $"{c.Nin}/{c.N}/{c.Nout}", t.Conditions.ToString(), Markup.Escape(string.Join(", ", t.FixedKeys)),
-                Markup.Escape(t.Criterion), Markup.Escape(t.Description));
-        }
-        AnsiConsole.Write(table);
-        return 0;
-    }
+    static readonly HashSet<string> Commands = ["train", "info", "tasks", "trial", "trials", "fixedpoints", "sweep", "bench"];
 }

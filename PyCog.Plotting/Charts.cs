@@ -177,24 +177,25 @@ public static class Charts
     }
 
     /// <summary>
-    /// Trials each run of a sweep needed, one marker per run grouped by task on a log axis, with
-    /// the task's median as a bar (paper Fig. 9's spread across seeds); runs that did not reach
-    /// their criterion are left out and counted in the title.
+    /// Trials each trained network needed, one marker per network grouped by task on a log axis,
+    /// with the task's median as a bar (paper Fig. 9's spread across seeds); networks that did not
+    /// reach their criterion are left out and counted in the title. A sweep's networks:
+    /// <c>SweepResults.Collect(file).Select(r =&gt; r.Network)</c>; a run without a file counts as not reached.
     /// </summary>
-    public static PlotlyChart TrialsToCriterion(IEnumerable<PyCog.Sweeps.SweepResult> results, string title = "Trials to criterion")
+    public static PlotlyChart TrialsToCriterion(IEnumerable<SavedNetwork?> networks, string title = "Trials to criterion")
     {
-        var all = results.ToList();
-        var reached = all.Where(r => r.Reached && r.Trials is not null).ToList();
-        var tasks = reached.Select(r => r.Run.Task).Distinct().ToList();
+        var all = networks.ToList();
+        var reached = all.OfType<SavedNetwork>().Where(n => n.Termination?.Reached == true).ToList();
+        var tasks = reached.Select(n => n.Task).Distinct().ToList();
         var median = new Bar
         {
             x = tasks.ToArray(), name = "median", opacity = 0.35,
-            y = tasks.Select(t => { var v = reached.Where(r => r.Run.Task == t).Select(r => (double)r.Trials!.Value).Order().ToList(); return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2; }).ToArray(),
+            y = tasks.Select(t => { var v = reached.Where(n => n.Task == t).Select(n => (double)n.Trials).Order().ToList(); return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2; }).ToArray(),
         };
         var runs = new Scatter
         {
-            x = reached.Select(r => r.Run.Task).ToArray(), y = reached.Select(r => (double)r.Trials!.Value).ToArray(), mode = "markers", name = "runs",
-            text = reached.Select(r => $"seed {r.Run.Seed}").ToArray(),
+            x = reached.Select(n => n.Task).ToArray(), y = reached.Select(n => (double)n.Trials).ToArray(), mode = "markers", name = "runs",
+            text = reached.Select(n => $"seed {n.Seed}").ToArray(),
         };
         int missing = all.Count - reached.Count;
         string full = missing == 0 ? title : $"{title} ({missing} of {all.Count} runs not reached)";

@@ -8,7 +8,7 @@ using System.Linq;
 
 static class PyCogSetup
 {
-    static readonly string[] Projects = ["PyCog.Core", "PyCog.Plotting", "PyCog.Torch", "PyCog.Interactive"];
+    static readonly string[] Projects = ["PyCog.Core", "PyCog.Sweeps", "PyCog.Plotting", "PyCog.Torch", "PyCog.Interactive"];
 
     public static void PackIfChanged()
     {

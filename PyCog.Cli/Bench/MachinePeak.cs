@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace PyCog.Cli;
+namespace PyCog.Cli.Bench;
 
 /// <summary>
 /// The machine's peak single-precision FLOP rate, measured rather than computed from the clock in

@@ -7,30 +7,59 @@ using PyCog.Tasks;
 using PyCog.Torch;
 using PyCog.Training;
 using PyCog.Training.Callbacks;
+using System.ComponentModel;
+using PyCog.Sweeps;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
-namespace PyCog.Cli;
+namespace PyCog.Cli.Commands;
 
 /// <summary><c>pycog train</c>: trains a task with a live progress display and optional JSON summary.</summary>
-static class TrainCommand
+sealed class TrainCommand : Command<TrainCommand.Settings>
 {
-    public static readonly HashSet<string> Valued = ["--seed", "--engine", "--out", "--summary", "--set", "--threads"];
-
-    public static int Run(Arguments a)
+    /// <summary>The options of <c>pycog train</c>.</summary>
+    public sealed class Settings : CommandSettings
     {
-        if (a.Positional.Count != 1) throw new UsageException("train needs exactly one task name.");
-        var task = TaskRegistry.Create(a.Positional[0]);
-        string engine = (a.Get("--engine") ?? "fused").ToLowerInvariant();
-        int threads = a.Int("--threads", FusedEngine.TrainingThreads, 1, 1024);
+        [CommandArgument(0, "<TASK>"), Description("The task ('pycog tasks' lists them).")]
+        public string Task { get; init; } = "";
+
+        [CommandOption("--seed <SEED>"), Description("Initialisation seed, pycog's seed (default: 1234, or --set seed=).")]
+        public string? Seed { get; init; }
+
+        [CommandOption("--engine <ENGINE>"), Description("fused (hand-written SIMD) or torch (TorchSharp autograd)."), DefaultValue("fused")]
+        public string Engine { get; init; } = "fused";
+
+        [CommandOption("--threads <N>"), Description("Engine threads (default: every core but one, which draws the next minibatches).")]
+        public string? Threads { get; init; }
+
+        [CommandOption("--out <FILE>"), Description("Checkpoint and trained network (.npz); an unfinished run there resumes. Default runs/TASK-seedSEED-ENGINE.npz.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--summary <FILE>"), Description("Write a JSON summary of the run here at the end.")]
+        public string? Summary { get; init; }
+
+        [CommandOption("--set <NAME=VALUE>"), Description("Any of pycog's parameters by name (repeatable), e.g. --set var_rec=0.01 --set optimizer=adam.")]
+        public string[] Set { get; init; } = [];
+    }
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) => Run(settings);
+
+    /// <summary>Trains as <paramref name="a"/> says; also what a sweep's Slurm array task runs.</summary>
+    public static int Run(Settings a)
+    {
+        var task = TaskRegistry.Create(a.Task);
+        string engine = a.Engine.ToLowerInvariant();
+        int threads = OptionValues.Int("--threads", a.Threads, FusedEngine.TrainingThreads, 1, 1024);
         EngineFactory factory = engine switch
         {
             "fused" => FusedEngine.WithThreads(threads),
             "torch" => TorchEngine.Factory(threads: threads),
             _ => throw new UsageException($"Unknown engine '{engine}'. Engines: fused, torch."),
         };
-        var (network, training) = RunParameters.Apply(task.Network, TrainingConfig.For(task), a.All("--set"));
-        if (a.Long("--seed") is long seed) training = training with { Seed = seed };
-        string output = a.Get("--out") ?? Path.Combine("runs", $"{task.Name}-seed{training.Seed}-{engine}.npz");
+        var (network, training) = RunParameters.Apply(task.Network, TrainingConfig.For(task), a.Set);
+        if (OptionValues.Long("--seed", a.Seed) is long seed) training = training with { Seed = seed };
+        string output = a.Out ?? Path.Combine("runs", $"{task.Name}-seed{training.Seed}-{engine}.npz");
 
         bool resuming = File.Exists(output);
         AnsiConsole.MarkupLine(resuming
@@ -88,7 +117,7 @@ static class TrainCommand
         });
         AnsiConsole.MarkupLine($"Trained network: [blue]{Markup.Escape(output)}[/]");
 
-        if (a.Get("--summary") is string summaryPath)
+        if (a.Summary is string summaryPath)
         {
             var summary = new Dictionary<string, object?>
             {

@@ -3,25 +3,47 @@ using System.Text.Json;
 using PyCog.Analysis;
 using PyCog.Simulation;
 using PyCog.Tasks;
+using System.ComponentModel;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
-namespace PyCog.Cli;
+namespace PyCog.Cli.Commands;
 
 /// <summary>
 /// <c>pycog fixedpoints FILE [--set input=v1,v2,...] [--out POINTS.json]</c>: fixed and slow
 /// points of a trained network under a constant input, from states its test trials visit, with
 /// each point's Jacobian eigenvalues and stability, as JSON.
 /// </summary>
-static class FixedPointsCommand
+sealed class FixedPointsCommand : Command<FixedPointsCommand.Settings>
 {
-    public static readonly HashSet<string> Valued = ["--set", "--out", "--trials", "--every", "--seed"];
-
-    public static int Run(Arguments a)
+    /// <summary>The options of <c>pycog fixedpoints</c>.</summary>
+    public sealed class Settings : CommandSettings
     {
-        if (a.Positional.Count != 1) throw new UsageException("fixedpoints needs exactly one network file.");
-        var net = TrainedNetwork.Load(a.Positional[0]);
+        [CommandArgument(0, "<FILE>"), Description("A trained network (.npz).")]
+        public string File { get; init; } = "";
+
+        [CommandOption("--set <input=V1,V2,...>"), Description("The constant input: Nin values, or one for all (default: all zero).")]
+        public string[] Set { get; init; } = [];
+
+        [CommandOption("--out <POINTS.json>"), Description("Write the points, their eigenvalues and stability as JSON.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--trials <N>"), Description("Test trials per condition whose visited states are the starts."), DefaultValue("1")]
+        public string Trials { get; init; } = "1";
+
+        [CommandOption("--every <K>"), Description("Take every K-th visited state (1 ms steps) as a start."), DefaultValue("200")]
+        public string Every { get; init; } = "200";
+
+        [CommandOption("--seed <SEED>"), Description("Seed of the trials."), DefaultValue("1")]
+        public string Seed { get; init; } = "1";
+    }
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, Settings a, CancellationToken cancellation)
+    {
+        var net = TrainedNetwork.Load(a.File);
         int nin = net.Config.Nin;
-        var set = a.Pairs("--set");
+        var set = OptionValues.Pairs("--set", a.Set);
         foreach (var key in set.Keys) if (key != "input") throw new UsageException($"fixedpoints takes --set input=v1,v2,... (Nin = {nin} values, or one for all), not '{key}'.");
         double[] input = new double[nin];
         if (set.TryGetValue("input", out var text))
@@ -32,9 +54,9 @@ static class FixedPointsCommand
             else if (values.Length == nin) input = values;
             else throw new UsageException($"input has {values.Length} values; the network has Nin = {nin} (give {nin}, or one for all).");
         }
-        int perCondition = a.Int("--trials", 1, 1, 100);
-        int every = a.Int("--every", 200, 1, 1_000_000);
-        long seed = a.Long("--seed") ?? 1;
+        int perCondition = OptionValues.Int("--trials", a.Trials, 1, 1, 100);
+        int every = OptionValues.Int("--every", a.Every, 200, 1, 1_000_000);
+        long seed = OptionValues.Long("--seed", a.Seed) ?? 1;
         if (!TaskRegistry.Contains(net.Task)) throw new UsageException($"The network was trained on '{net.Task}', which is not a registered task.");
         var task = TaskRegistry.Create(net.Task);
         // Starting states: states the network visits on test trials, as in Sussillo and Barak (2013).
@@ -51,7 +73,7 @@ static class FixedPointsCommand
                 p.Eigenvalues[0].Real.ToString("G4", CultureInfo.InvariantCulture), p.Rates(net.Config.HiddenActivation).Average().ToString("F3", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(table);
-        if (a.Get("--out") is string output)
+        if (a.Out is string output)
         {
             var json = new Dictionary<string, object>
             {

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using PyCog.Simulation;
 using PyCog.Tasks;
+using PyCog.Torch;
 using TorchSharp;
 
-namespace PyCog.Torch;
+namespace PyCog.Cli.Bench;
 
 /// <summary>
 /// The integrator's Euler steps written as a plain TorchSharp loop without autograd (batched
@@ -11,7 +12,7 @@ namespace PyCog.Torch;
 /// integrator against. The step factor, noise scale and input transform come from the same
 /// <see cref="PyCog.Network.NetworkDynamics"/> as the integrator's.
 /// </summary>
-public static class TorchIntegratorLoop
+static class TorchIntegratorLoop
 {
     /// <summary>Runs <paramref name="trials"/> together at <paramref name="dt"/> and returns trials per second.</summary>
     public static double TrialsPerSecond(TrainedNetwork net, IReadOnlyList<Trial> trials, double dt)

@@ -3,31 +3,61 @@ using System.Text.Json;
 using PyCog.IO;
 using PyCog.Simulation;
 using PyCog.Tasks;
+using System.ComponentModel;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
-namespace PyCog.Cli;
+namespace PyCog.Cli.Commands;
 
 /// <summary>
 /// <c>pycog trials</c>: runs a trained network on N test trials per condition with the fast
 /// integrator and saves outputs (and optionally rates) to an .npz file.
 /// </summary>
-static class TrialsCommand
+sealed class TrialsCommand : Command<TrialsCommand.Settings>
 {
-    public static int Run(Arguments a)
+    /// <summary>The options of <c>pycog trials</c>.</summary>
+    public sealed class Settings : CommandSettings
     {
-        if (a.Positional.Count != 1) throw new UsageException("trials needs exactly one network file.");
-        string output = a.Get("--out") ?? throw new UsageException("trials needs --out FILE.npz.");
-        var net = TrainedNetwork.Load(a.Positional[0]);
+        [CommandArgument(0, "<FILE>"), Description("A trained network (.npz).")]
+        public string File { get; init; } = "";
+
+        [CommandOption("--out <OUT.npz>"), Description("Where to write the trials (required): t, z, lengths, trials.json, and r with --save-rates.")]
+        public string? Out { get; init; }
+
+        [CommandOption("-n|--per-condition <N>"), Description("Trials per condition (also --n)."), DefaultValue("100")]
+        public string N { get; init; } = "100";
+
+        [CommandOption("--dt <MS>"), Description("Integration time step, ms."), DefaultValue("0.5")]
+        public string Dt { get; init; } = "0.5";
+
+        [CommandOption("--every <K>"), Description("Record every K-th step (default: every 5 ms).")]
+        public string? Every { get; init; }
+
+        [CommandOption("--seed <SEED>"), Description("Seed of the trials and their noise."), DefaultValue("1")]
+        public string Seed { get; init; } = "1";
+
+        [CommandOption("--set <KEY=VALUE>"), Description("Fix a condition (repeatable), e.g. --set coh=16 or --set catch=true.")]
+        public string[] Set { get; init; } = [];
+
+        [CommandOption("--save-rates"), Description("Also save the firing rates r (trials x time x N).")]
+        public bool SaveRates { get; init; }
+    }
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, Settings a, CancellationToken cancellation)
+    {
+        string output = a.Out ?? throw new UsageException("trials needs --out FILE.npz.");
+        var net = TrainedNetwork.Load(a.File);
         if (!TaskRegistry.Contains(net.Task)) throw new UsageException($"The network was trained on '{net.Task}', which is not a registered task.");
         var task = TaskRegistry.Create(net.Task);
-        int perCondition = a.Int("--n", 100, 1, 1_000_000);
-        double dt = a.PositiveDouble("--dt", 0.5);
+        int perCondition = OptionValues.Int("--n", a.N, 100, 1, 1_000_000);
+        double dt = OptionValues.PositiveDouble("--dt", a.Dt, 0.5);
         net.Network.Dynamics(dt); // refuses a dt above tau, as training does
-        int every = a.Int("--every", (int)Math.Clamp(Math.Round(5 / dt), 1, int.MaxValue), 1, int.MaxValue);
-        long seed = a.Long("--seed") ?? 1;
-        bool rates = a.Has("--save-rates");
+        int every = OptionValues.Int("--every", a.Every, (int)Math.Clamp(Math.Round(5 / dt), 1, int.MaxValue), 1, int.MaxValue);
+        long seed = OptionValues.Long("--seed", a.Seed) ?? 1;
+        bool rates = a.SaveRates;
 
-        var fixedValues = a.Pairs("--set");
+        var fixedValues = OptionValues.Pairs("--set", a.Set);
         IReadOnlyList<TrialRequest> requests;
         try { requests = ConditionGrid.TestRequests(task, perCondition, fixedValues); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -70,7 +100,7 @@ static class TrialsCommand
         for (int i = 0; i < trials.Count; i++)
         {
             trials[i].Z.CopyTo(z, i * count * nout);
-            r?.Let(arr => trials[i].R.CopyTo(arr, i * count * n));
+            if (r is not null) trials[i].R.CopyTo(r, i * count * n);
         }
         AtomicFile.Write(path, fs =>
         {
@@ -89,8 +119,6 @@ static class TrialsCommand
             }));
         });
     }
-
-    static void Let<T>(this T value, Action<T> action) => action(value);
 
     sealed class SyncProgress(Action<int> report) : IProgress<int>
     {

@@ -7,24 +7,46 @@ using PyCog.Numerics;
 using PyCog.Torch;
 using PyCog.Training;
 using PyCog.Training.Optimizers;
+using System.ComponentModel;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
-namespace PyCog.Cli;
+namespace PyCog.Cli.Bench;
 
 /// <summary>
 /// <c>pycog bench</c>: one full training step (forward, backpropagation through time, Omega,
 /// clipping, update) of each engine on the same synthetic minibatch, side by side in one run.
 /// </summary>
-static class BenchCommand
+sealed class BenchCommand : Command<BenchCommand.Settings>
 {
     static readonly (int N, int T)[] Sizes = [(100, 100), (100, 250), (500, 225)];
     const int Trials = 20;
 
-    public static int Run(Arguments a)
+    /// <summary>The options of <c>pycog bench</c>.</summary>
+    public sealed class Settings : CommandSettings
     {
-        int minSteps = a.Int("--steps", 5, 1, 100_000);
-        int threads = a.Int("--threads", Environment.ProcessorCount, 1, 1024);
-        string only = a.Get("--only") ?? "all";
+        [CommandOption("--json <FILE>"), Description("Also write the results as JSON.")]
+        public string? Json { get; init; }
+
+        [CommandOption("--steps <N>"), Description("At least this many timed steps per engine (and at least a second)."), DefaultValue("5")]
+        public string Steps { get; init; } = "5";
+
+        [CommandOption("--threads <N>"), Description("Threads of the 'all threads' columns and of torch (default: every core).")]
+        public string? Threads { get; init; }
+
+        [CommandOption("--only <PART>"), Description("training or integrator (default: both).")]
+        public string? Only { get; init; }
+
+        [CommandOption("--random"), Description("Time the integrator on random networks, not the trained ones in data/.")]
+        public bool Random { get; init; }
+    }
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, Settings a, CancellationToken cancellation)
+    {
+        int minSteps = OptionValues.Int("--steps", a.Steps, 5, 1, 100_000);
+        int threads = OptionValues.Int("--threads", a.Threads, Environment.ProcessorCount, 1, 1024);
+        string only = a.Only ?? "all";
         if (only is not ("all" or "training" or "integrator")) throw new UsageException($"--only takes training or integrator, got '{only}'.");
         bool avx512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
         double ghz = CpuGhz();
@@ -67,8 +89,8 @@ static class BenchCommand
             });
         }
         if (only != "integrator") AnsiConsole.Write(table);
-        var integration = only == "training" ? [] : BenchIntegrator(a.Has("--random"), peak.AllThreads);
-        if (a.Get("--json") is string path)
+        var integration = only == "training" ? [] : BenchIntegrator(a.Random, peak.AllThreads);
+        if (a.Json is string path)
         {
             File.WriteAllText(path, JsonSerializer.Serialize(new Dictionary<string, object?>
             {

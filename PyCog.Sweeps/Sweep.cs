@@ -28,6 +28,9 @@ public sealed record SweepRun(int Index, string Task, long Seed, IReadOnlyDictio
         foreach (var (name, value) in Parameters) args.AddRange(["--set", $"{name}={value}"]);
         return args;
     }
+
+    /// <summary>The run's parameters as <c>name=value ...</c>, or "defaults".</summary>
+    public string Describe() => Parameters.Count == 0 ? "defaults" : string.Join(" ", Parameters.Select(p => $"{p.Key}={p.Value}"));
 }
 
 /// <summary>

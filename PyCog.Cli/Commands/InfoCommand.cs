@@ -1,17 +1,26 @@
 using System.Globalization;
 using PyCog.IO;
 using PyCog.Network;
+using System.ComponentModel;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
-namespace PyCog.Cli;
+namespace PyCog.Cli.Commands;
 
 /// <summary><c>pycog info FILE</c>: what a trained network or checkpoint holds.</summary>
-static class InfoCommand
+sealed class InfoCommand : Command<InfoCommand.Settings>
 {
-    public static int Run(Arguments a)
+    /// <summary>The options of <c>pycog info</c>.</summary>
+    public sealed class Settings : CommandSettings
     {
-        if (a.Positional.Count != 1) throw new UsageException("info needs exactly one file.");
-        string path = a.Positional[0];
+        [CommandArgument(0, "<FILE>"), Description("A trained network or checkpoint (.npz).")]
+        public string File { get; init; } = "";
+    }
+
+    /// <inheritdoc/>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        string path = settings.File;
         var run = NetworkFile.Load(path);
         var c = run.Config;
         var eff = run.Effective();
