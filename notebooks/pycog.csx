@@ -27,7 +27,7 @@ TrainedNetwork LoadOrTrain(string task, bool retrain, int seed = 100, NetworkCon
 }
 
 /// <summary>A cumulative-Gaussian threshold as text; a curve that does not rise within 100 % coherence is "flat".</summary>
-string Threshold(PsychometricFit fit) => fit["sigma"] < 100 ? $"sigma = {fit["sigma"]:F2}%" : "flat (sigma > 100%)";
+string Threshold(PsychometricFit fit) => fit.Sigma < 100 ? $"sigma = {fit.Sigma:F2}%" : "flat (sigma > 100%)";
 
 /// <summary>A fraction as a percentage, or "n/a" where it is undefined (NaN: no units of that type).</summary>
 string Percent(double fraction, int decimals = 0) => double.IsNaN(fraction) ? "n/a" : fraction.ToString("P" + decimals);

@@ -23,8 +23,8 @@ public class PsychometricTests
         var points = Psychometric.Curve(Synthetic(x => Normal.CDF(1.5, 4, x), 4000, 1));
         Assert.Equal(10, points.Count);
         var fit = Psychometric.FitCumulativeGaussian(points);
-        Assert.InRange(fit["mu"], 1.2, 1.8);
-        Assert.InRange(fit["sigma"], 3.7, 4.3);
+        Assert.InRange(fit.Mu, 1.2, 1.8);
+        Assert.InRange(fit.Sigma, 3.7, 4.3);
         Assert.InRange(fit.Curve(1.5), 0.49, 0.51);
     }
 
@@ -33,9 +33,9 @@ public class PsychometricTests
     {
         var points = Psychometric.Curve(Synthetic(x => 0.08 + 0.84 * Normal.CDF(-1, 3, x), 6000, 2));
         var fit = Psychometric.FitGaussianWithLapse(points);
-        Assert.InRange(fit["gamma"], 0.06, 0.10);
-        Assert.InRange(fit["mu"], -1.4, -0.6);
-        Assert.InRange(fit["sigma"], 2.5, 3.5);
+        Assert.InRange(fit.Gamma, 0.06, 0.10);
+        Assert.InRange(fit.Mu, -1.4, -0.6);
+        Assert.InRange(fit.Sigma, 2.5, 3.5);
     }
 
     [Fact]
@@ -45,19 +45,22 @@ public class PsychometricTests
         static double W(double x) => 1 - 0.5 * Math.Exp(-Math.Pow(x / 5, 1.6));
         var data = Stimuli.SelectMany(x => Enumerable.Range(0, 5000).Select(_ => (x, rng.NextDouble() < W(Math.Abs(x)))));
         var fit = Psychometric.FitWeibull(Psychometric.CorrectByStrength(data));
-        Assert.InRange(fit["alpha"], 4.6, 5.4);
-        Assert.InRange(fit["beta"], 1.4, 1.8);
+        Assert.InRange(fit.Alpha, 4.6, 5.4);
+        Assert.InRange(fit.Beta, 1.4, 1.8);
     }
 }
 
 public class ReactionTimeTests
 {
+    /// <summary>A hand-made condition: the ramp's slope.</summary>
+    sealed record SlopeCondition([property: PycogName("slope")] double Slope) : TrialCondition;
+
     static SimulatedTrial Ramp(double slope, int correct, int choiceOutput)
     {
         int count = 201;
         var z = new float[count * 2];
         for (int k = 0; k < count; k++) z[k * 2 + choiceOutput] = (float)(slope * Math.Max(0, k * 10 - 100));
-        var info = new TrialInfo(new Dictionary<string, object> { ["coh"] = slope }, correct);
+        var info = new TrialInfo(new SlopeCondition(slope), correct);
         var trial = new Trial(10, 2000, TimeGrid.Times(10, 2000), new Dictionary<string, (double, double)>(), new Matrix(200, 0), null, null, info);
         return new SimulatedTrial
         {
@@ -79,7 +82,7 @@ public class ReactionTimeTests
     public void ChronometricCurveAveragesCorrectTrialsOnly()
     {
         var trials = new[] { Ramp(0.002, 0, 0), Ramp(0.002, 0, 0), Ramp(0.004, 0, 0), Ramp(0.004, 1, 0) };
-        var curve = ReactionTimes.Chronometric(trials, t => (double)t.Info!.Condition["coh"], _ => 100);
+        var curve = ReactionTimes.Chronometric(trials, t => t.ConditionAs<SlopeCondition>().Slope, _ => 100);
         Assert.Equal(2, curve.Count);
         Assert.Equal(510, curve[0].MeanRt);
         Assert.Equal(2, curve[0].Trials);
@@ -202,7 +205,7 @@ public class PopulationTests
 
 public class TaskAnalysisTests
 {
-    static SimulatedTrial Trial(Dictionary<string, object> condition, float[] rates, int n, int choice, int count = 5)
+    static SimulatedTrial Trial(TrialCondition condition, float[] rates, int n, int choice, int count = 5)
     {
         var r = new float[count * n];
         for (int k = 0; k < count; k++) rates.CopyTo(r, k * n);
@@ -219,7 +222,7 @@ public class TaskAnalysisTests
         var trials = new List<SimulatedTrial>();
         foreach (int f1 in new[] { 10, 14, 18, 22, 26, 30, 34 })
             for (int i = 0; i < 20; i++)
-                trials.Add(Trial(new() { ["f1"] = f1 }, [(float)(0.05 * f1 + 0.05 * rng.NextGaussian()), (float)(2 - 0.03 * f1 + 0.05 * rng.NextGaussian()), (float)rng.NextGaussian()], 3, 0));
+                trials.Add(Trial(new RomoCondition(new FrequencyPair(f1, 10), ">", f1, 10), [(float)(0.05 * f1 + 0.05 * rng.NextGaussian()), (float)(2 - 0.03 * f1 + 0.05 * rng.NextGaussian()), (float)rng.NextGaussian()], 3, 0));
         var tuning = TaskAnalyses.F1Tuning(trials, 0, 400);
         Assert.InRange(tuning[0].Slope, 0.045, 0.055);
         Assert.InRange(tuning[1].Slope, -0.035, -0.025);
@@ -237,12 +240,12 @@ public class TaskAnalysisTests
                 for (int i = 0; i < 400; i++)
                 {
                     int choice = rng.NextDouble() < MathNet.Numerics.Distributions.Normal.CDF(12.5, sigma, f) ? 0 : 1;
-                    trials.Add(Trial(new() { ["modality"] = modality, ["freq"] = f }, [0f], 1, choice));
+                    trials.Add(Trial(new MultisensoryCondition(modality, f), [0f], 1, choice));
                 }
         var fits = TaskAnalyses.ModalityThresholds(trials);
         Assert.Equal(["a", "v", "va"], fits.Select(f => f.Modality));
-        double va = fits.Single(f => f.Modality == "va").Fit["sigma"];
+        double va = fits.Single(f => f.Modality == "va").Fit.Sigma;
         Assert.InRange(va, 1.0, 1.4);
-        Assert.All(fits.Where(f => f.Modality != "va"), f => Assert.True(f.Fit["sigma"] > va + 0.4));
+        Assert.All(fits.Where(f => f.Modality != "va"), f => Assert.True(f.Fit.Sigma > va + 0.4));
     }
 }

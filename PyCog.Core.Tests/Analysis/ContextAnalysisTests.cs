@@ -38,13 +38,13 @@ public class ContextAnalysisTests
             {
                 // Choice 0 exactly when the relevant stimulus favours it.
                 Assert.All(c.Points, p => Assert.Equal(p.Stimulus > 0 ? 1.0 : 0.0, p.ChoiceFraction));
-                Assert.True(c.Fit["sigma"] < 1, $"{c.ContextName}: relevant sigma {c.Fit["sigma"]}");
+                Assert.True(c.Fit.Sigma < 1, $"{c.ContextName}: relevant sigma {c.Fit.Sigma}");
             }
             else
             {
                 // The other stimulus is balanced against the relevant one: half the choices at every level.
                 Assert.All(c.Points, p => Assert.Equal(0.5, p.ChoiceFraction, 6));
-                Assert.True(c.Fit["sigma"] > 100, $"{c.ContextName}: irrelevant sigma {c.Fit["sigma"]}");
+                Assert.True(c.Fit.Sigma > 100, $"{c.ContextName}: irrelevant sigma {c.Fit.Sigma}");
             }
         }
     }
@@ -59,9 +59,9 @@ public class ContextAnalysisTests
         var trials = ConditionGrid.TestRequests(task, 3).Select(request =>
         {
             var trial = task.GenerateTrial(rng, 20, request);
-            var c = trial.Info.Condition;
+            var c = trial.Info.ConditionAs<ContextCondition>();
             int choice = trial.Info.Choice!.Value;
-            double motion = (int)c["coh_m"] * (int)c["left_right_m"], colour = (int)c["coh_c"] * (int)c["left_right_c"];
+            double motion = c.SignedMotion, colour = c.SignedColour;
             var r = new float[count * n];
             for (int k = 0; k < count; k++)
             {

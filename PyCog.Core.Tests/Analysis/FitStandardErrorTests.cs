@@ -34,7 +34,7 @@ public class FitStandardErrorTests
             x.Select(v => new PsychometricPoint(v, 100, Normal.CDF(1.5, 9, v) + noise.Sample())).ToList())).ToList();
         foreach (var name in new[] { "mu", "sigma" })
         {
-            var values = fits.Select(f => f[name]).ToList();
+            var values = fits.Select(f => f.Parameters[name]).ToList();
             double mean = values.Average(), spread = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
             double reported = fits.Average(f => f.StandardErrors[name]);
             Assert.True(reported / spread is > 0.8 and < 1.25, $"{name}: reported {reported}, spread {spread}, mean {mean}");
@@ -47,8 +47,8 @@ public class FitStandardErrorTests
         // The earlier derivative-free fit stayed at its start mu = 0 whatever the data said.
         double[] x = [-51.2, -25.6, -12.8, -6.4, -3.2, 0, 3.2, 6.4, 12.8, 25.6, 51.2];
         var fit = Psychometric.FitCumulativeGaussian(x.Select(v => new PsychometricPoint(v, 100, Normal.CDF(4, 9, v))).ToList());
-        Assert.Equal(4, fit["mu"], 1e-4);
-        Assert.Equal(9, fit["sigma"], 1e-4);
+        Assert.Equal(4, fit.Mu, 1e-4);
+        Assert.Equal(9, fit.Sigma, 1e-4);
     }
 
     [Fact]

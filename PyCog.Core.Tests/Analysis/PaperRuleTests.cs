@@ -10,7 +10,7 @@ namespace PyCog.Tests.Analysis;
 /// <summary>pycog's examples/analysis rules on hand-computed cases: coherence units, 0% coherence, reaction times.</summary>
 public class PaperRuleTests
 {
-    static SimulatedTrial Sim(Dictionary<string, object> condition, int? choice, float[] z, int nout = 2, double dt = 10) => new()
+    static SimulatedTrial Sim(TrialCondition condition, int? choice, float[] z, int nout = 2, double dt = 10) => new()
     {
         Time = Enumerable.Range(0, z.Length / nout).Select(k => k * dt).ToArray(), Nin = 0, N = 1, Nout = nout, U = [],
         R = new float[z.Length / nout], Z = z, FinalState = [0],
@@ -22,7 +22,7 @@ public class PaperRuleTests
     [Fact]
     public void RdmCoherenceIsInThePapersUnits()
     {
-        var t = Sim(new() { ["coh"] = 4, ["in_out"] = -1 }, 1, [0, 0, 0, 0]);
+        var t = Sim(new DotsCondition(4, -1), 1, [0, 0, 0, 0]);
         Assert.Equal(-12.8, TaskAnalyses.RdmSignedCoherence(t), 12);
         Assert.Equal(12.8, TaskAnalyses.RdmCoherence(t), 12);
         // the largest coherence, 16, is 51.2% on the paper's axis
@@ -36,7 +36,7 @@ public class PaperRuleTests
         foreach (int coh in ContextDependentIntegration.Cohs)
             foreach (int lr in new[] { 1, -1 })
                 foreach (int cohC in ContextDependentIntegration.Cohs)
-                    trials.Add(Sim(new() { ["context"] = "m", ["coh_m"] = coh, ["left_right_m"] = lr, ["coh_c"] = cohC, ["left_right_c"] = -lr }, lr > 0 ? 0 : 1,
+                    trials.Add(Sim(new ContextCondition("m", coh, cohC, lr, -lr), lr > 0 ? 0 : 1,
                         lr > 0 ? [1f, 0f] : [0f, 1f], dt: 10));
         var motion = TaskAnalyses.ContextPsychometrics(trials).Single(c => c.Stimulus == "motion");
         Assert.Equal(ContextDependentIntegration.Cohs.SelectMany(c => new[] { -5.0 * c, 5.0 * c }).Order(), motion.Points.Select(p => p.Stimulus));
@@ -58,7 +58,7 @@ public class PaperRuleTests
         // training never draws 0%, the command line accepts it
         var rng = new Rng(2);
         for (int i = 0; i < 500; i++)
-            Assert.NotEqual(0, (int)task.GenerateTrial(rng, 20, new TrialRequest { Kind = TrialKind.Gradient }.With("catch", false)).Info.Condition["coh"]);
+            Assert.NotEqual(0, task.GenerateTrial(rng, 20, new TrialRequest { Kind = TrialKind.Gradient }.With("catch", false)).Info.ConditionAs<DotsCondition>().Coherence);
         Assert.Equal(0, task.ConditionAxes[0].Parse("0"));
     }
 
@@ -67,15 +67,15 @@ public class PaperRuleTests
     {
         // outputs every 10 ms: output 1 exceeds 1 at t = 40, output 0 at t = 50; stimulus onset 20 ms
         var z = new float[] { 0, 0, 0.5f, 0.6f, 0.8f, 0.9f, 0.9f, 1f, 0.95f, 1.2f, 1.1f, 1.3f };
-        var rt = ReactionTimes.Measure(Sim(new() { ["coh"] = 1, ["in_out"] = 1 }, 0, z), 20);
+        var rt = ReactionTimes.Measure(Sim(new DotsCondition(1, 1), 0, z), 20);
         Assert.Equal((20.0, 1), (rt.Time!.Value, rt.Choice!.Value));   // z = 1 exactly at 30 ms is not a crossing
         // a tie at the same step goes to the later output, as pycog's w0[0] < w1[0] test does
-        var tie = ReactionTimes.Measure(Sim(new() { ["coh"] = 1, ["in_out"] = 1 }, 0, [0, 0, 2, 2]), 20);
+        var tie = ReactionTimes.Measure(Sim(new DotsCondition(1, 1), 0, [0, 0, 2, 2]), 20);
         Assert.Equal(1, tie.Choice);
         Assert.Equal(-10, tie.Time);    // the search starts at the trial's start, so an early crossing is negative
-        Assert.Null(ReactionTimes.Measure(Sim(new() { ["coh"] = 1, ["in_out"] = 1 }, 0, [0, 0, 0.5f, 0.5f]), 20).Time);
+        Assert.Null(ReactionTimes.Measure(Sim(new DotsCondition(1, 1), 0, [0, 0, 0.5f, 0.5f]), 20).Time);
         // crossings found by the integrator at every step take precedence over recorded samples
-        var fine = Sim(new() { ["coh"] = 1, ["in_out"] = 1 }, 0, z);
+        var fine = Sim(new DotsCondition(1, 1), 0, z);
         var withCrossings = new SimulatedTrial
         {
             Time = fine.Time, Nin = 0, N = 1, Nout = 2, U = [], R = fine.R, Z = fine.Z, FinalState = [0], Trial = fine.Trial,

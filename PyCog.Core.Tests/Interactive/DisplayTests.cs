@@ -29,7 +29,7 @@ public class DisplayTests
         var fit = Psychometric.FitCumulativeGaussian(points);
         string html = Displays.Fit(fit);
         foreach (var name in new[] { "mu", "sigma" })
-            Assert.Contains($"{fit[name].ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} &plusmn; {fit.StandardErrors[name].ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}", html);
+            Assert.Contains($"{fit.Parameters[name].ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} &plusmn; {fit.StandardErrors[name].ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}", html);
     }
 
     [Fact]

@@ -127,10 +127,10 @@ public class IntegratorTests
         {
             Assert.Equal(a[i].R, b[i].R);
             Assert.Equal(a[i].Z, b[i].Z);
-            Assert.Equal(a[i].Info!.Condition.OrderBy(k => k.Key).Select(k => k.Value), b[i].Info!.Condition.OrderBy(k => k.Key).Select(k => k.Value));
+            Assert.Equal(a[i].Condition, b[i].Condition);
         }
         Assert.Contains(a, s => !s.Trial!.Info.IsCatch);
-        Assert.Equal(37, a.Select(s => s.Trial!.Info.Condition.Count == 0 ? "catch" : string.Join(",", s.Trial!.Info.Condition.Values)).Count());
+        Assert.Equal(37, a.Select(s => s.Condition is null ? "catch" : string.Join(",", s.Condition.Values.Values)).Count());
     }
 
     [Fact]

@@ -17,8 +17,8 @@ public class ConditionGridTests
         Assert.Equal(12, conditions.Count);
         // Generated trials carry the requested condition.
         var trial = task.GenerateTrial(new PyCog.Numerics.Rng(1), 20, requests[^1]);
-        Assert.Equal(16, (int)trial.Info.Condition["coh"]);
-        Assert.Equal(-1, (int)trial.Info.Condition["in_out"]);
+        Assert.Equal(16, trial.Info.ConditionAs<DotsCondition>().Coherence);
+        Assert.Equal(-1, trial.Info.ConditionAs<DotsCondition>().InOut);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class PaperTaskTests
             Assert.All(trials.Skip(1), t => Assert.False(t.Info.IsCatch));
         }
         var keys = task.ConditionAxes.Select(a => a.Name).ToList();
-        var seen = trials.Where(t => !t.Info.IsCatch).Select(t => string.Join("|", keys.Select(k => ConditionAxis.Text(t.Info.Condition[k])))).ToList();
+        var seen = trials.Where(t => !t.Info.IsCatch).Select(t => string.Join("|", keys.Select(k => ConditionAxis.Text(t.Info.Condition!.Values[k])))).ToList();
         Assert.Equal(task.Conditions == 0 ? 1 : task.Conditions, seen.Count);
         Assert.Equal(seen.Count, seen.Distinct().Count());
     }
@@ -208,8 +208,8 @@ public class PaperTaskTests
         var task = new WorkingMemory();
         var trial = Make(task, 20, TrialKind.Test, ("catch", false), ("fpair", "22,14"), ("gt_lt", "<"));
         Assert.Equal(1, trial.Info.Choice);
-        Assert.Equal(14, trial.Info.Condition["f1"]);
-        Assert.Equal(22, trial.Info.Condition["f2"]);
+        Assert.Equal(14, trial.Info.ConditionAs<RomoCondition>().F1);
+        Assert.Equal(22, trial.Info.ConditionAs<RomoCondition>().F2);
         Assert.Equal(4800, trial.T);
         AssertEpoch(trial, "fixation", 0, 25);
         AssertEpoch(trial, "f1", 25, 25);
@@ -307,7 +307,7 @@ public class TaskValidationTests
         public override string Name => "broken";
         public override NetworkConfig Network => new() { Nin = 1, N = 5, Nout = 1 };
         public override Trial GenerateTrial(Rng rng, double dt, TrialRequest request) =>
-            edit(new TrialBuilder(dt, new Epochs(100, ("a", 0, epochEnd)), nin, 1, request)).Build(new TrialInfo(new Dictionary<string, object>(), null));
+            edit(new TrialBuilder(dt, new Epochs(100, ("a", 0, epochEnd)), nin, 1, request)).Build(new TrialInfo(TrialCondition.None, null));
     }
 
     static string Error(BrokenTask task) =>
@@ -333,6 +333,9 @@ public class TaskValidationTests
         Assert.NotNull(result.Performance);
     }
 
+    /// <summary>The README's example task's condition: which choice is right.</summary>
+    sealed record ChoiceCondition([property: PycogName("choice")] int Choice) : TrialCondition;
+
     /// <summary>The README's example task.</summary>
     sealed class TwoChoiceExample : CognitiveTask
     {
@@ -347,7 +350,7 @@ public class TaskValidationTests
                 .Target(0, "fixation", 0.2).Target(1, "fixation", 0.2)
                 .Target(choice, "decision", 1).Target(1 - choice, "decision", 0.2)
                 .Mask("fixation", "decision")
-                .Build(new TrialInfo(new Dictionary<string, object> { ["choice"] = choice }, choice));
+                .Build(new TrialInfo(new ChoiceCondition(choice), choice));
         }
         public override double? Performance(IReadOnlyList<Trial> trials, BatchOutputs z) => PyCog.Tasks.Performance.TwoAfc(trials, z);
     }

@@ -65,7 +65,7 @@ public class RandomDotMotionTests
         var trials = Enumerable.Range(0, _task.Conditions + 1)
             .Select(b => _task.GenerateTrial(new Rng(1), 20, TrialRequest.Of(TrialKind.Validation, b))).ToList();
         Assert.True(trials[0].Info.IsCatch);
-        var conditions = trials.Skip(1).Select(t => ((int)t.Info.Condition["coh"], (int)t.Info.Condition["in_out"])).ToList();
+        var conditions = trials.Skip(1).Select(t => (t.Info.ConditionAs<DotsCondition>().Coherence, t.Info.ConditionAs<DotsCondition>().InOut)).ToList();
         Assert.Equal(10, conditions.Distinct().Count());
         // Fortran order: the first index (coh) varies fastest
         Assert.Equal((1, 1), conditions[0]);

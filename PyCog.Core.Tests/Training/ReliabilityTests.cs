@@ -217,7 +217,7 @@ public class ReliabilityTests
                 ["all"] = fault switch { "nan-epoch" => (0, double.NaN), "inverted-epoch" => (150, 50), "empty-epoch" => (100, 100), _ => (0, 200) },
             };
             var mask = Matrix.FromFunction(n, 1, (i, _) => fault == "negative-mask" && i == 2 ? -1 : 1);
-            return new Trial(dt, 200, times, epochs, new Matrix(n, 1), new Matrix(n, 1), mask, new TrialInfo(new Dictionary<string, object>(), null));
+            return new Trial(dt, 200, times, epochs, new Matrix(n, 1), new Matrix(n, 1), mask, new TrialInfo(TrialCondition.None, null));
         }
     }
 }

@@ -19,8 +19,19 @@ public sealed record PsychometricPoint(double Stimulus, int Trials, double Choic
 /// </summary>
 public sealed record PsychometricFit(string Function, IReadOnlyDictionary<string, double> Parameters, Func<double, double> Curve)
 {
-    /// <summary>Parameter by name (mu, sigma, gamma, alpha, beta).</summary>
-    public double this[string name] => Parameters[name];
+    /// <summary>Mean (point of subjective equality) of the cumulative Gaussian fits, in the stimulus's units.</summary>
+    public double Mu => Parameter("mu");
+    /// <summary>Standard deviation (the threshold) of the cumulative Gaussian fits, in the stimulus's units.</summary>
+    public double Sigma => Parameter("sigma");
+    /// <summary>Lapse rate of the Gaussian-with-lapse fit (pycog's "guessing").</summary>
+    public double Gamma => Parameter("gamma");
+    /// <summary>Weibull threshold: the strength at which percent correct is 1 - 0.5/e.</summary>
+    public double Alpha => Parameter("alpha");
+    /// <summary>Weibull slope.</summary>
+    public double Beta => Parameter("beta");
+
+    double Parameter(string name) => Parameters.TryGetValue(name, out var v) ? v
+        : throw new InvalidOperationException($"A {Function} fit has no {name}; its parameters are {string.Join(", ", Parameters.Keys)}.");
 
     /// <summary>
     /// Standard error of each parameter from the least-squares covariance

@@ -1,4 +1,5 @@
 using PyCog.Simulation;
+using PyCog.Tasks;
 
 namespace PyCog.Analysis;
 
@@ -11,10 +12,10 @@ public static class TaskAnalyses
     /// </summary>
     public static (double Slope, double Correlation)[] F1Tuning(IReadOnlyList<SimulatedTrial> trials, double from, double to)
     {
-        var withF1 = trials.Where(t => t.Info is { IsCatch: false } && t.Info.Condition.ContainsKey("f1")).ToList();
+        var withF1 = trials.Where(t => t.Condition is RomoCondition).ToList();
         if (withF1.Count < 3) throw new ArgumentException("F1 tuning needs at least three trials with an f1.");
         int n = withF1[0].N;
-        var f1 = withF1.Select(t => Convert.ToDouble(t.Info!.Condition["f1"], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var f1 = withF1.Select(t => (double)t.ConditionAs<RomoCondition>().F1).ToArray();
         var rates = withF1.Select(t =>
         {
             var m = new double[n];
@@ -41,19 +42,19 @@ public static class TaskAnalyses
     /// against frequency and its cumulative-Gaussian fit; the threshold is the fitted sigma.
     /// </summary>
     public static IReadOnlyList<(string Modality, IReadOnlyList<PsychometricPoint> Points, PsychometricFit Fit)> ModalityThresholds(IReadOnlyList<SimulatedTrial> trials) =>
-        trials.Where(t => t.Info is { IsCatch: false } && t.Info.Condition.ContainsKey("modality"))
-            .GroupBy(t => (string)t.Info!.Condition["modality"])
+        trials.Where(t => t.Condition is MultisensoryCondition)
+            .GroupBy(t => t.ConditionAs<MultisensoryCondition>().Modality)
             .OrderBy(g => g.Key.Length).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
-                var points = Psychometric.Curve(g, t => Convert.ToDouble(t.Info!.Condition["freq"], System.Globalization.CultureInfo.InvariantCulture), choice: 0);
+                var points = Psychometric.Curve(g, t => t.ConditionAs<MultisensoryCondition>().Frequency, choice: 0);
                 return (g.Key, points, Psychometric.FitCumulativeGaussian(points));
             }).ToList();
 
     /// <summary>Lee (Fig. 8): the mean (x, y) output trajectory of each sequence.</summary>
     public static IReadOnlyList<(int Sequence, double[] Time, double[] X, double[] Y)> OutputTrajectories(IReadOnlyList<SimulatedTrial> trials) =>
-        trials.Where(t => t.Info is not null && t.Info.Condition.ContainsKey("seq") && t.Nout >= 2)
-            .GroupBy(t => Convert.ToInt32(t.Info!.Condition["seq"], System.Globalization.CultureInfo.InvariantCulture))
+        trials.Where(t => t.Condition is SequenceCondition && t.Nout >= 2)
+            .GroupBy(t => t.ConditionAs<SequenceCondition>().Sequence)
             .OrderBy(g => g.Key)
             .Select(g =>
             {
@@ -73,16 +74,15 @@ public static class TaskAnalyses
     /// <summary>pycog's analyses plot mante's coherences as 5 coh percent (examples/analysis/mante.py, SCALE).</summary>
     public const double ManteCoherenceScale = 5;
 
-    static int Condition(SimulatedTrial t, string key) => Convert.ToInt32(t.Info!.Condition[key], System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>rdm: the signed coherence in the paper's percent, 3.2 coh in_out (+ is evidence for choice 0).</summary>
-    public static double RdmSignedCoherence(SimulatedTrial t) => RdmCoherenceScale * Condition(t, "coh") * Condition(t, "in_out");
+    public static double RdmSignedCoherence(SimulatedTrial t) => RdmCoherenceScale * t.ConditionAs<DotsCondition>().SignedCoherence;
 
     /// <summary>rdm: the (unsigned) coherence in the paper's percent, 3.2 coh.</summary>
-    public static double RdmCoherence(SimulatedTrial t) => RdmCoherenceScale * Condition(t, "coh");
+    public static double RdmCoherence(SimulatedTrial t) => RdmCoherenceScale * t.ConditionAs<DotsCondition>().Coherence;
 
     /// <summary>Context task: the signed coherence of stimulus "m" (motion) or "c" (colour), + as evidence for choice 0, in task units.</summary>
-    static int SignedCoherence(SimulatedTrial t, string stimulus) => Condition(t, $"coh_{stimulus}") * Condition(t, $"left_right_{stimulus}");
+    static int SignedCoherence(SimulatedTrial t, string stimulus) =>
+        stimulus == "m" ? t.ConditionAs<ContextCondition>().SignedMotion : t.ConditionAs<ContextCondition>().SignedColour;
 
     /// <summary>
     /// Mante (Figs. 4, 5): per context ("m" motion, "c" colour), the fraction of choice 0 against the
@@ -92,8 +92,8 @@ public static class TaskAnalyses
     public static IReadOnlyList<ContextPsychometric> ContextPsychometrics(IReadOnlyList<SimulatedTrial> trials)
     {
         var result = new List<ContextPsychometric>();
-        foreach (var g in trials.Where(t => t.Info is { IsCatch: false } && t.Info.Condition.ContainsKey("context"))
-                     .GroupBy(t => (string)t.Info!.Condition["context"]).OrderByDescending(g => g.Key, StringComparer.Ordinal))
+        foreach (var g in trials.Where(t => t.Condition is ContextCondition)
+                     .GroupBy(t => t.ConditionAs<ContextCondition>().Context).OrderByDescending(g => g.Key, StringComparer.Ordinal))
             foreach (var (stimulus, key) in new[] { ("motion", "m"), ("colour", "c") })
             {
                 var points = Psychometric.Curve(g, t => ManteCoherenceScale * SignedCoherence(t, key), choice: 0);
@@ -112,7 +112,7 @@ public static class TaskAnalyses
     /// </summary>
     public static (TaskAxes Axes, IReadOnlyList<ContextTrajectory> Trajectories) ContextStateSpace(IReadOnlyList<SimulatedTrial> trials, double from, double to, int components = 12)
     {
-        var used = trials.Where(t => t.Info is { IsCatch: false } && t.Info.Condition.ContainsKey("context") && t.Nout >= 2).ToList();
+        var used = trials.Where(t => t.Condition is ContextCondition && t.Nout >= 2).ToList();
         if (used.Count < 8) throw new ArgumentException("The context state space needs at least eight answered non-catch trials.");
         var windows = used.Select(t => Enumerable.Range(0, t.Count).Where(k => t.Time[k] >= from && t.Time[k] <= to).ToArray()).ToList();
         int length = windows.Min(w => w.Length), n = used[0].N;
@@ -127,7 +127,7 @@ public static class TaskAnalyses
         var z = rates.Select(r => TargetedDimensionalityReduction.ZScore(r, mean, sd)).ToList();
         int Motion(SimulatedTrial t) => SignedCoherence(t, "m");
         int Colour(SimulatedTrial t) => SignedCoherence(t, "c");
-        string Context(SimulatedTrial t) => (string)t.Info!.Condition["context"];
+        string Context(SimulatedTrial t) => t.ConditionAs<ContextCondition>().Context;
         var regressors = new double[used.Count, 4];
         for (int i = 0; i < used.Count; i++)
         {

@@ -36,6 +36,13 @@ public sealed class SimulatedTrial
 
     /// <summary>The trial's condition (null for a free run).</summary>
     public TrialInfo? Info => Trial?.Info;
+
+    /// <summary>The trial's typed condition (null for a catch trial or a trial run without one).</summary>
+    public TrialCondition? Condition => Info?.Condition;
+
+    /// <summary>The condition as the task's condition type <typeparamref name="T"/> (see <see cref="TrialInfo.ConditionAs{T}"/>).</summary>
+    public T ConditionAs<T>() where T : TrialCondition =>
+        (Info ?? throw new InvalidOperationException("The trial was run without its task's trial, so it has no condition.")).ConditionAs<T>();
     /// <summary>Number of recorded time points.</summary>
     public int Count => Time.Length;
 

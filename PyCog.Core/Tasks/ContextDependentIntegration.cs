@@ -3,6 +3,27 @@ using PyCog.Numerics;
 
 namespace PyCog.Tasks;
 
+/// <summary>A context-dependent integration trial's condition (Mante et al.): the context and both stimuli.</summary>
+/// <param name="Context">"m" (motion relevant) or "c" (colour relevant), pycog's context.</param>
+/// <param name="MotionCoherence">Motion coherence, pycog's coh_m.</param>
+/// <param name="ColourCoherence">Colour coherence, pycog's coh_c.</param>
+/// <param name="MotionDirection">Motion direction, pycog's left_right_m: +1 towards choice 0.</param>
+/// <param name="ColourDirection">Colour direction, pycog's left_right_c: +1 towards choice 0.</param>
+public sealed record ContextCondition(
+    [property: PycogName("context")] string Context,
+    [property: PycogName("coh_m")] int MotionCoherence,
+    [property: PycogName("coh_c")] int ColourCoherence,
+    [property: PycogName("left_right_m")] int MotionDirection,
+    [property: PycogName("left_right_c")] int ColourDirection) : TrialCondition
+{
+    /// <summary>True when motion is the relevant stimulus.</summary>
+    public bool IsMotionContext => Context == "m";
+    /// <summary>Motion coherence signed by direction (+ is evidence for choice 0).</summary>
+    public int SignedMotion => MotionCoherence * MotionDirection;
+    /// <summary>Colour coherence signed by direction (+ is evidence for choice 0).</summary>
+    public int SignedColour => ColourCoherence * ColourDirection;
+}
+
 /// <summary>
 /// Context-dependent integration, loosely after Mante, Sussillo, Shenoy and Newsome (Nature
 /// 2013): a context cue says whether to report the motion or the colour of a stimulus that
@@ -112,11 +133,9 @@ public sealed class ContextDependentIntegration : TwoAlternativeTask
     /// <inheritdoc/>
     public override Trial GenerateTrial(Rng rng, double dt, TrialRequest request)
     {
-        var condition = SelectCondition(rng, request);
+        var condition = SelectCondition<ContextCondition>(rng, request);
         if (condition is null) return CatchTrial(dt, request);
-        string context = (string)condition["context"];
-        int cohM = (int)condition["coh_m"], cohC = (int)condition["coh_c"];
-        int lrM = (int)condition["left_right_m"], lrC = (int)condition["left_right_c"];
+        var (context, cohM, cohC, lrM, lrC) = condition;
         int choiceM = lrM > 0 ? 0 : 1, choiceC = lrC > 0 ? 0 : 1;
         int choice = context == "m" ? choiceM : choiceC;
         var epochs = Epochs.Sequence(("fixation", request.Kind == TrialKind.Test ? 400 : 100), ("stimulus", 800), ("decision", 300));

@@ -3,6 +3,11 @@ using PyCog.Numerics;
 
 namespace PyCog.Tasks;
 
+/// <summary>A multisensory trial's condition: the modality ("v", "a" or "va") and the event rate.</summary>
+/// <param name="Modality">Visual "v", auditory "a" or both "va", pycog's modality.</param>
+/// <param name="Frequency">Event rate, Hz, pycog's freq.</param>
+public sealed record MultisensoryCondition([property: PycogName("modality")] string Modality, [property: PycogName("freq")] int Frequency) : TrialCondition;
+
 /// <summary>
 /// Multisensory integration, loosely after Raposo, Kaufman and Churchland (Nat Neurosci 2014):
 /// a visual, an auditory or a combined stimulus flutters at 9-16 Hz; report whether the rate is
@@ -62,10 +67,9 @@ public sealed class MultisensoryIntegration : TwoAlternativeTask
     /// <inheritdoc/>
     public override Trial GenerateTrial(Rng rng, double dt, TrialRequest request)
     {
-        var condition = SelectCondition(rng, request);
+        var condition = SelectCondition<MultisensoryCondition>(rng, request);
         if (condition is null) return CatchTrial(dt, request);
-        string modality = (string)condition["modality"];
-        int freq = (int)condition["freq"];
+        var (modality, freq) = condition;
         int choice = freq > Boundary ? 0 : 1;
         var epochs = Epochs.Sequence(("fixation", request.Kind == TrialKind.Test ? 500 : 100), ("stimulus", 1000), ("decision", 300));
         var b = new TrialBuilder(dt, epochs, Network.Nin, Network.Nout, request);

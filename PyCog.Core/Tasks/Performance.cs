@@ -37,11 +37,11 @@ public static class Performance
     /// <summary>The lowest percent correct over conditions (romo's measure).</summary>
     public static double TwoAfcMinCondition(IReadOnlyList<Trial> trials, BatchOutputs z)
     {
-        var byCondition = new Dictionary<string, (int Correct, int Total)>();
+        var byCondition = new Dictionary<TrialCondition, (int Correct, int Total)>();
         for (int b = 0; b < trials.Count; b++)
         {
-            if (trials[b].Info.Choice is not int choice) continue;
-            string key = string.Join(",", trials[b].Info.Condition.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"));
+            // Condition records compare by value: one entry per condition.
+            if (trials[b].Info is not { Choice: int choice, Condition: { } key }) continue;
             var (c, n) = byCondition.GetValueOrDefault(key);
             byCondition[key] = (c + (Choice(z.At(b, trials[b].Length - 1)) == choice ? 1 : 0), n + 1);
         }

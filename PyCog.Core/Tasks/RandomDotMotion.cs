@@ -3,6 +3,15 @@ using PyCog.Numerics;
 
 namespace PyCog.Tasks;
 
+/// <summary>A random-dots trial's condition: coherence (percent, before pycog's 3.2 scale) and direction.</summary>
+/// <param name="Coherence">Motion coherence, pycog's coh (1, 2, 4, 8, 16; 0 on test trials).</param>
+/// <param name="InOut">Direction, pycog's in_out: +1 towards choice 0, -1 towards choice 1.</param>
+public sealed record DotsCondition([property: PycogName("coh")] int Coherence, [property: PycogName("in_out")] int InOut) : TrialCondition
+{
+    /// <summary>Coherence signed by direction (+ is evidence for choice 0), in pycog's units.</summary>
+    public int SignedCoherence => Coherence * InOut;
+}
+
 /// <summary>
 /// Perceptual decision making, loosely after the random-dot motion discrimination task
 /// (Roitman and Shadlen, J Neurosci 2002): two inputs carry evidence for two choices, scaled by
@@ -138,9 +147,9 @@ public sealed class RandomDotMotion : TwoAlternativeTask
     /// <inheritdoc/>
     public override Trial GenerateTrial(Rng rng, double dt, TrialRequest request)
     {
-        var condition = SelectCondition(rng, request);
+        var condition = SelectCondition<DotsCondition>(rng, request);
         if (condition is null) return CatchTrial(dt, request);
-        int coh = (int)condition["coh"], inOut = (int)condition["in_out"];
+        var (coh, inOut) = condition;
         int choice = inOut > 0 ? 0 : 1;
         bool test = request.Kind == TrialKind.Test;
 

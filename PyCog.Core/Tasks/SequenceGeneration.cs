@@ -3,6 +3,10 @@ using PyCog.Numerics;
 
 namespace PyCog.Tasks;
 
+/// <summary>A sequence-generation trial's condition (Lee et al.): which of the eight saccade sequences.</summary>
+/// <param name="Sequence">The sequence, 1-8, pycog's seq.</param>
+public sealed record SequenceCondition([property: PycogName("seq")] int Sequence) : TrialCondition;
+
 /// <summary>
 /// Eye-movement sequences, after Lee, Seo and Jung (J Neurosci 2012)'s oculomotor sequence task
 /// as used by Song, Yang and Wang (2016), Fig. 8: from the centre of a 3x3 grid of dots, make
@@ -101,7 +105,7 @@ public sealed class SequenceGeneration : CognitiveTask
             builder.Target(0, targetEpochs[m], x).Target(1, targetEpochs[m], y);
         }
         builder.Mask(targetEpochs);
-        return builder.Build(new TrialInfo(new Dictionary<string, object> { ["seq"] = seq }, null));
+        return builder.Build(new TrialInfo(new SequenceCondition(seq), null));
     }
 }
 
@@ -134,6 +138,6 @@ public sealed class SineWave : CognitiveTask
     {
         ValidateFixed(request);
         var builder = new TrialBuilder(dt, new Epochs(2 * Period), 0, 1, request);
-        return builder.Target(0, t => 0.9 * Math.Sin(2 * Math.PI * t / Period)).MaskEverywhere().Build(new TrialInfo(new Dictionary<string, object>(), null));
+        return builder.Target(0, t => 0.9 * Math.Sin(2 * Math.PI * t / Period)).MaskEverywhere().Build(new TrialInfo(TrialCondition.None, null));
     }
 }

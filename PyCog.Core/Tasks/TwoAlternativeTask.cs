@@ -39,7 +39,15 @@ public abstract class TwoAlternativeTask : CognitiveTask
     /// random stream does not depend on what was fixed); validation trial b is catch when
     /// b mod (conditions + 1) is 0, else condition b - 1 in Fortran order. Null means catch.
     /// </summary>
-    protected Dictionary<string, object>? SelectCondition(Rng rng, TrialRequest request)
+    /// <summary>
+    /// The condition of the next trial as <typeparamref name="T"/>, the task's condition type (null
+    /// for a catch trial): drawn for gradient and test trials, the next in the grid for validation.
+    /// </summary>
+    protected T? SelectCondition<T>(Rng rng, TrialRequest request) where T : TrialCondition =>
+        SelectConditionValues(rng, request) is { } values ? TrialCondition.From<T>(values) : null;
+
+    /// <summary>The same under pycog's names, as the condition axes give it (null for a catch trial).</summary>
+    protected Dictionary<string, object>? SelectConditionValues(Rng rng, TrialRequest request)
     {
         ValidateFixed(request);
         var axes = ConditionAxes;
@@ -82,11 +90,7 @@ public abstract class TwoAlternativeTask : CognitiveTask
     }
 
     /// <summary>Trial info from a condition and its correct choice.</summary>
-    protected static TrialInfo Info(Dictionary<string, object> condition, int choice)
-    {
-        var c = new Dictionary<string, object>(condition) { ["choice"] = choice };
-        return new TrialInfo(c, choice);
-    }
+    protected static TrialInfo Info(TrialCondition condition, int choice) => new(condition, choice);
 
     /// <inheritdoc/>
     public override double? Performance(IReadOnlyList<Trial> trials, BatchOutputs z) => Tasks.Performance.TwoAfc(trials, z);

@@ -3,6 +3,15 @@ using PyCog.Numerics;
 
 namespace PyCog.Tasks;
 
+/// <summary>A working-memory trial's condition (Romo et al.): the frequency pair, its order, and f1 and f2.</summary>
+/// <param name="Pair">The two frequencies, pycog's fpair.</param>
+/// <param name="GtLt">"&gt;" when f1 &gt; f2, "&lt;" otherwise, pycog's gt_lt.</param>
+/// <param name="F1">First frequency, Hz.</param>
+/// <param name="F2">Second frequency, Hz.</param>
+public sealed record RomoCondition(
+    [property: PycogName("fpair")] FrequencyPair Pair, [property: PycogName("gt_lt")] string GtLt,
+    [property: PycogName("f1")] int F1, [property: PycogName("f2")] int F2) : TrialCondition;
+
 /// <summary>
 /// Parametric working memory, after Romo, Brody, Hernández and Lemus (Nature 1999): a first
 /// vibration frequency f1, a 2.5-3.5 s delay, a second frequency f2; report whether f1 &gt; f2.
@@ -55,10 +64,11 @@ public sealed class WorkingMemory : TwoAlternativeTask
     /// <inheritdoc/>
     public override Trial GenerateTrial(Rng rng, double dt, TrialRequest request)
     {
-        var condition = SelectCondition(rng, request);
+        var condition = SelectConditionValues(rng, request);
         if (condition is null) return CatchTrial(dt, request);
         var pair = (FrequencyPair)condition["fpair"];
-        bool greater = (string)condition["gt_lt"] == ">";
+        string gtLt = (string)condition["gt_lt"];
+        bool greater = gtLt == ">";
         int f1 = greater ? pair.High : pair.Low, f2 = greater ? pair.Low : pair.High;
         int choice = greater ? 0 : 1;
         bool test = request.Kind == TrialKind.Test;
@@ -67,8 +77,7 @@ public sealed class WorkingMemory : TwoAlternativeTask
         var b = new TrialBuilder(dt, epochs, Network.Nin, Network.Nout, request)
             .Input(0, "f1", Positive(f1)).Input(1, "f1", Negative(f1))
             .Input(0, "f2", Positive(f2)).Input(1, "f2", Negative(f2));
-        var info = new Dictionary<string, object>(condition) { ["f1"] = f1, ["f2"] = f2 };
-        return DecisionTargets(b, choice).Build(Info(info, choice));
+        return DecisionTargets(b, choice).Build(Info(new RomoCondition(pair, gtLt, f1, f2), choice));
     }
 
     /// <inheritdoc/>
