@@ -18,6 +18,7 @@ public sealed class TorchEngine : ITrainingEngine
     readonly TrainingConfig _t;
     readonly NetworkDynamics _dynamics;
     readonly ScalarType _dtype;
+    readonly TorchModel _model;
 
     /// <summary>
     /// Optional extra cost term (added to loss + regularisers, not to the loss seen by Omega). Keep
@@ -36,6 +37,7 @@ public sealed class TorchEngine : ITrainingEngine
         _dynamics = network.Dynamics();
         if (dtype != ScalarType.Float32 && dtype != ScalarType.Float64) throw new ArgumentException("The torch engine computes in Float32 or Float64.", nameof(dtype));
         _dtype = dtype;
+        _model = new TorchModel(_c.HiddenActivation, dtype);
     }
 
     // Before any field initialiser touches TorchSharp (the Scalars below): its native libraries
@@ -60,43 +62,13 @@ public sealed class TorchEngine : ITrainingEngine
 
     Tensor T(float[] data, params long[] dims) => torch.tensor(data, dims, ScalarType.Float32).to_type(_dtype);
 
-    // Constants are 0-dimensional tensors, never implicit Scalars: an implicitly converted Scalar can be
-    // finalised while libtorch still reads it (seen as a sporadic 'toFloat' check failure under GC load).
-    Tensor C(double v) => torch.tensor(v, _dtype);
-
-    // Tensor + and - pass an implicitly created Scalar alpha = 1 to libtorch without keeping it alive,
-    // so a garbage collection during the call can free it (seen as a sporadic 'toFloat' check failure
-    // after a few hundred steps). Every addition and subtraction here goes through a Scalar that lives
-    // as long as the engine.
-    readonly Scalar _one = 1.0, _minusOne = -1.0;
-    Tensor Add(Tensor a, Tensor b) => a.add(b, _one);
-    Tensor Sub(Tensor a, Tensor b) => a.add(b, _minusOne);
-    static Tensor Sq(Tensor a) => a.mul(a); // square() is pow(2) with another implicit Scalar
+    // The model's tensor form (activations, Euler step, Omega) and its safe arithmetic: constants are
+    // 0-dimensional tensors and additions go through long-lived Scalars (TorchModel's summary says why).
+    Tensor C(double v) => _model.C(v);
+    Tensor Add(Tensor a, Tensor b) => _model.Add(a, b);
+    Tensor Sub(Tensor a, Tensor b) => _model.Sub(a, b);
+    static Tensor Sq(Tensor a) => TorchModel.Sq(a);
     Tensor Leaf(float[] data, params long[] dims) => T(data, dims).requires_grad_(true);
-
-    Tensor Hidden(Tensor x) => _c.HiddenActivation switch
-    {
-        HiddenActivation.Rectify => x.relu(),
-        HiddenActivation.RectifyPower => Sq(x.relu()),
-        HiddenActivation.Sigmoid => x.sigmoid(),
-        HiddenActivation.Tanh => x.tanh(),
-        HiddenActivation.Rtanh => x.relu().tanh(),
-        HiddenActivation.Softplus => Add(x.relu(), x.abs().neg().exp().log1p()),
-        HiddenActivation.Linear => x.alias(),
-        _ => throw new ArgumentOutOfRangeException(),
-    };
-
-    Tensor HiddenDerivative(Tensor x) => _c.HiddenActivation switch
-    {
-        HiddenActivation.Rectify => x.gt(C(0)).to_type(_dtype),
-        HiddenActivation.RectifyPower => x.relu() * C(2),
-        HiddenActivation.Sigmoid => x.sigmoid() * Sub(C(1), x.sigmoid()),
-        HiddenActivation.Tanh => Sub(C(1), Sq(x.tanh())),
-        HiddenActivation.Rtanh => x.gt(C(0)).to_type(_dtype) * Sub(C(1), Sq(x.tanh())),
-        HiddenActivation.Softplus => x.sigmoid(),
-        HiddenActivation.Linear => ones_like(x),
-        _ => throw new ArgumentOutOfRangeException(),
-    };
 
     Tensor Effective(Tensor w, Connectivity? c, bool withEi)
     {
@@ -123,15 +95,15 @@ public sealed class TorchEngine : ITrainingEngine
         var drive = Add(noise, brec);
         if (u is not null) drive = Add(drive, u.matmul(winE!.t()));
         var x = x0.unsqueeze(0).expand(bsz, n);
-        var r = Hidden(x);
+        var r = _model.Hidden(x);
         var wrecT = wrecE.t();
         var decay = T(_dynamics.Decay, n);
         var xs = new List<Tensor>(time);
         var rs = new List<Tensor>(time);
         for (int t = 0; t < time; t++)
         {
-            x = Add(decay * x, alpha * Add(r.mm(wrecT), drive[t]));
-            r = Hidden(x);
+            x = _model.Step(x, Add(r.mm(wrecT), drive[t]), alpha, decay);
+            r = _model.Hidden(x);
             xs.Add(x); rs.Add(r);
         }
         var rAll = stack(rs, 0);
@@ -209,23 +181,9 @@ public sealed class TorchEngine : ITrainingEngine
         var grads = autograd.grad([cost], leaves, retain_graph: true, allow_unused: true).ToList();
 
         // Omega with d_t and x_t held fixed; only its immediate derivative through Wrec_.
-        var xFixed = stack(f.Xs, 0).detach();
-        var fp = HiddenDerivative(xFixed);
-        var ad = f.Alpha * d;
-        var num = Sq(Add(f.Decay * d, ad.matmul(f.WrecE) * fp)).sum(-1);
-        var den = Sq(d).sum(-1);
-        var valid = den.ge(C(_t.Bound)).logical_and(den.gt(C(0)));
-        var ratio = where(valid, num / where(valid, den, ones_like(den)), ones_like(num));
-        var omegaT = Sq(Sub(ratio, C(1)));
-        var count = valid.to_type(_dtype).mean(new long[] { 1 }).sum();
-        double omegaValue = 0, countValue = Scalar(count) / batch.Time;
-        Tensor? omegaGrad = null;
-        if (Scalar(count) > 0)
-        {
-            var omega = omegaT.mean(new long[] { 1 }).sum() / count;
-            omegaValue = Scalar(omega);
-            if (_t.LambdaOmega != 0) omegaGrad = autograd.grad([omega], [wrec], allow_unused: true)[0];
-        }
+        var (omega, count) = _model.Omega(stack(f.Xs, 0).detach(), d, f.WrecE, f.Alpha, f.Decay, _t.Bound);
+        double omegaValue = omega is null ? 0 : Scalar(omega), countValue = Scalar(count) / batch.Time;
+        Tensor? omegaGrad = omega is not null && _t.LambdaOmega != 0 ? autograd.grad([omega], [wrec], allow_unused: true)[0] : null;
 
         Tensor G(int i) => grads[i].IsInvalid ? zeros_like(leaves[i]) : grads[i];
         int k = win is null ? 0 : 1;
@@ -253,5 +211,5 @@ public sealed class TorchEngine : ITrainingEngine
     }
 
     /// <inheritdoc/>
-    public void Dispose() { _one.Dispose(); _minusOne.Dispose(); }
+    public void Dispose() => _model.Dispose();
 }

@@ -54,7 +54,7 @@ public sealed class ReferenceModel
         }
     }
 
-    double[,] Effective(double[,] w, Connectivity? c, bool useEi)
+    public double[,] Effective(double[,] w, Connectivity? c, bool useEi)
     {
         int rows = w.GetLength(0), cols = w.GetLength(1);
         var e = new double[rows, cols];

@@ -114,7 +114,7 @@ public static class FixedPoints
             double drive = constantDrive[i];
             var row = net.Wrec.Row(i);
             for (int k = 0; k < n; k++) drive += row[k] * (double)r[k];
-            f[i] = (-x[i] + drive) / c.TauOf(i);
+            f[i] = EulerStep.Velocity(x[i], drive, c.TauOf(i));
         }
         return (f, fp);
     }

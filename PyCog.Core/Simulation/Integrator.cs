@@ -429,10 +429,10 @@ public sealed unsafe class Integrator
                 {
                     var drive = Vector256.LoadUnsafe(ref pr, (nuint)j) + Vector256.LoadUnsafe(ref _brec[0], (nuint)j);
                     if (noisy) drive = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref recNoise[0], (nuint)j), Vector256.LoadUnsafe(ref _noiseScale[0], (nuint)j), drive);
-                    var x8 = Vector256.LoadUnsafe(ref xr, (nuint)j) * Vector256.LoadUnsafe(ref _oneMinusAlpha[0], (nuint)j) + Vector256.LoadUnsafe(ref _alpha[0], (nuint)j) * drive;
+                    var x8 = EulerStep.Next(Vector256.LoadUnsafe(ref xr, (nuint)j), drive, Vector256.LoadUnsafe(ref _alpha[0], (nuint)j), Vector256.LoadUnsafe(ref _oneMinusAlpha[0], (nuint)j));
                     x8.StoreUnsafe(ref xr, (nuint)j);
                     // Writing r over the padding and input slots is fine: they are refilled before the next product.
-                    if (rectify) Vector256.Max(x8, Vector256<float>.Zero).StoreUnsafe(ref rr, (nuint)j);
+                    if (rectify) Activations.Rectify(x8).StoreUnsafe(ref rr, (nuint)j);
                 }
                 if (!rectify) Activations.Hidden(c.HiddenActivation, x.AsSpan(b * np, n), act.AsSpan(b * sa, n));
                 if (IsSparse) ToLanes(b, n);

@@ -289,8 +289,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                 {
                     float* xt = xs + RowAt(b, t);
                     var x = new Span<float>(xt, np);
-                    TensorPrimitives.Multiply(x, _alpha, x);
-                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xt - np, np), _oneMinusAlpha, x, x);
+                    EulerStep.Apply(new ReadOnlySpan<float>(xt - np, np), _alpha, _oneMinusAlpha, x);
                     Activations.Hidden(f, x[.._n], new Span<float>(rs + RowAt(b, t), _n));
                 }
                 Gemm.Multiply(nb, _n, _noutp, rs + RowAt(b0, t), stride, 1, P(_woutT), _noutp, zp + ((long)(t - 1) * bsz + b0) * _noutp, _noutp, false);
@@ -556,7 +555,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         {
             int k = OmegaIndex(s % bsz, s / bsz, time);
             double ds = den[k];
-            if (ds >= _t.Bound && ds > 0) { valid++; double v = num[k] / ds - 1; sum += v * v; }
+            if (Omega.Counts(ds, _t.Bound)) { valid++; sum += Omega.Term(num[k], ds); }
         }
         double omega = valid > 0 ? sum / valid : 0;
         float lam = (float)_t.LambdaOmega;
@@ -572,8 +571,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                     float* ds = (float*)rep + o;
                     new ReadOnlySpan<float>(rr + o, np).CopyTo(new Span<float>(ds, np));
                     double ns = num[OmegaIndex(b, t, time)], dns = den[OmegaIndex(b, t, time)];
-                    if (valid == 0 || lam == 0 || !(dns >= _t.Bound && dns > 0)) continue;
-                    float coef = (float)(2 * (ns / dns - 1) / (dns * valid)) * 2 * lam;
+                    if (valid == 0 || lam == 0 || !Omega.Counts(dns, _t.Bound)) continue;
+                    float coef = (float)Omega.TermGradient(ns, dns, valid) * 2 * lam;
                     float* qs = qq + o, fs = ff + o;
                     // ds += (coef q) f, vector by vector: the same three roundings as the scalar expression.
                     int j = 0;
