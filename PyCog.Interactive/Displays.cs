@@ -48,7 +48,7 @@ public static class Displays
             ("trials", result.TrialsSeen.ToString("N0", CultureInfo.InvariantCulture)),
             ("wall time", Html.Number(result.Seconds, "F1") + " s"),
         ]);
-        return head + Network(result.Network);
+        return head + Network(result.Trained);
     }
 
     static IEnumerable<(string, string)> Training(SavedNetwork saved)

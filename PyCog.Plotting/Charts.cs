@@ -180,7 +180,7 @@ public static class Charts
     /// Trials each trained network needed, one marker per network grouped by task on a log axis,
     /// with the task's median as a bar (paper Fig. 9's spread across seeds); networks that did not
     /// reach their criterion are left out and counted in the title. A sweep's networks:
-    /// <c>SweepResults.Collect(file).Select(r =&gt; r.Network)</c>; a run without a file counts as not reached.
+    /// <c>SweepResults.Collect(file).Select(r =&gt; r.Trained)</c>; a run without a file counts as not reached.
     /// </summary>
     public static PlotlyChart TrialsToCriterion(IEnumerable<SavedNetwork?> networks, string title = "Trials to criterion")
     {

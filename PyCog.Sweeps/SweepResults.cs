@@ -22,20 +22,20 @@ public enum RunState
 /// <summary>One row of a sweep's table: the run, its state and what its file says.</summary>
 /// <param name="Run">The run.</param>
 /// <param name="State">Where it stands.</param>
-/// <param name="Network">The trained network, when the file could be read.</param>
+/// <param name="Trained">The trained network, when the file could be read.</param>
 /// <param name="Problem">Why the file could not be read, when it could not.</param>
-public sealed record SweepResult(SweepRun Run, RunState State, SavedNetwork? Network, string? Problem)
+public sealed record SweepResult(SweepRun Run, RunState State, SavedNetwork? Trained, string? Problem)
 {
     /// <summary>True when the run met its task's criterion or min_error.</summary>
-    public bool Reached => Network?.Termination?.Reached == true;
+    public bool Reached => Trained?.Termination?.Reached == true;
     /// <summary>Gradient trials seen.</summary>
-    public long? Trials => Network?.Trials;
+    public long? Trials => Trained?.Trials;
     /// <summary>Training wall time, seconds.</summary>
-    public double? Seconds => Network?.ElapsedSeconds;
+    public double? Seconds => Trained?.ElapsedSeconds;
     /// <summary>Performance at the last validation (percent correct), when the task has one.</summary>
-    public double? Performance => Network?.History.LastOrDefault()?.Performance;
+    public double? Performance => Trained?.History.LastOrDefault()?.Performance;
     /// <summary>RMSE at the last validation.</summary>
-    public double? Rmse => Network?.History.LastOrDefault()?.Rmse;
+    public double? Rmse => Trained?.History.LastOrDefault()?.Rmse;
 }
 
 /// <summary>
@@ -73,7 +73,7 @@ public static class SweepResults
         {
             var cells = new List<string> { r.Run.Task, S(r.Run.Seed) };
             cells.AddRange(names.Select(n => r.Run.Parameters.GetValueOrDefault(n, "")));
-            cells.AddRange([Snake(r.State), r.Network is null ? "" : r.Reached ? "true" : "false", r.Network?.Termination?.ToString() ?? "",
+            cells.AddRange([Snake(r.State), r.Trained is null ? "" : r.Reached ? "true" : "false", r.Trained?.Termination?.ToString() ?? "",
                 r.Trials is long t ? S(t) : "", r.Seconds is double s ? s.ToString("F1", CultureInfo.InvariantCulture) : "",
                 S(r.Performance), S(r.Rmse), Path.GetRelativePath(relativeTo, r.Run.File)]);
             sb.AppendLine(string.Join(",", cells.Select(Quote)));
@@ -86,8 +86,8 @@ public static class SweepResults
     {
         ["task"] = r.Run.Task, ["seed"] = r.Run.Seed,
         ["parameters"] = new JsonObject(r.Run.Parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
-        ["state"] = Snake(r.State), ["reached"] = r.Network is null ? null : r.Reached,
-        ["termination"] = r.Network?.Termination?.ToString(), ["trials"] = r.Trials, ["seconds"] = r.Seconds is double s ? Math.Round(s, 1) : null,
+        ["state"] = Snake(r.State), ["reached"] = r.Trained is null ? null : r.Reached,
+        ["termination"] = r.Trained?.Termination?.ToString(), ["trials"] = r.Trials, ["seconds"] = r.Seconds is double s ? Math.Round(s, 1) : null,
         ["performance"] = r.Performance, ["rmse"] = r.Rmse is double e && double.IsFinite(e) ? e : null,
         ["file"] = Path.GetRelativePath(relativeTo, r.Run.File), ["problem"] = r.Problem,
     }).ToArray());
@@ -96,14 +96,14 @@ public static class SweepResults
     public static JsonObject Manifest(Sweep sweep, IReadOnlyList<SweepResult> results, string relativeTo) => new()
     {
         ["note"] = $"Sweep '{sweep.Name}' ({Path.GetRelativePath(relativeTo, sweep.Path)}); each command resumes or regenerates its file.",
-        ["networks"] = new JsonArray(results.Where(r => r.Network is not null).Select(r => (JsonNode)new JsonObject
+        ["networks"] = new JsonArray(results.Where(r => r.Trained is not null).Select(r => (JsonNode)new JsonObject
         {
-            ["file"] = Path.GetRelativePath(relativeTo, r.Run.File), ["task"] = r.Run.Task, ["seed"] = r.Run.Seed, ["engine"] = r.Network!.Engine,
+            ["file"] = Path.GetRelativePath(relativeTo, r.Run.File), ["task"] = r.Run.Task, ["seed"] = r.Run.Seed, ["engine"] = r.Trained!.Engine,
             ["variant"] = r.Run.Parameters.Count == 0 ? "default" : string.Join(" ", r.Run.Parameters.Select(p => $"{p.Key}={p.Value}")),
-            ["status"] = r.Network.Finished ? "finished" : "training", ["termination"] = r.Network.Termination?.ToString(),
-            ["criterion_met"] = r.Reached, ["trials"] = r.Network.Trials, ["wall_seconds"] = Math.Round(r.Network.ElapsedSeconds, 1),
+            ["status"] = r.Trained.Finished ? "finished" : "training", ["termination"] = r.Trained.Termination?.ToString(),
+            ["criterion_met"] = r.Reached, ["trials"] = r.Trained.Trials, ["wall_seconds"] = Math.Round(r.Trained.ElapsedSeconds, 1),
             ["final_validation_performance"] = r.Performance, ["final_validation_rmse"] = r.Rmse is double e && double.IsFinite(e) ? e : null,
-            ["best_validation_cost"] = double.IsFinite(r.Network.Best.Cost) ? r.Network.Best.Cost : null,
+            ["best_validation_cost"] = double.IsFinite(r.Trained.Best.Cost) ? r.Trained.Best.Cost : null,
             ["command"] = "pycog " + string.Join(" ", r.Run.TrainArguments(sweep.Engine, null).Select(a => a.Contains(' ') ? $"\"{a}\"" : a)),
         }).ToArray()),
     };

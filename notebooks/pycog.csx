@@ -23,7 +23,7 @@ TrainedNetwork LoadOrTrain(string task, bool retrain, int seed = 100, NetworkCon
     var path = Path.Combine(NotebookFigures.RepositoryRoot(), "artifacts", "notebooks", "networks", file);
     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
     var result = LiveTraining.Train(t, config ?? t.Network, TrainingConfig.For(t) with { Seed = seed }, checkpoint: path);
-    return TrainedNetwork.FromSaved(result.Network);
+    return TrainedNetwork.FromSaved(result.Trained);
 }
 
 /// <summary>A cumulative-Gaussian threshold as text; a curve that does not rise within 100 % coherence is "flat".</summary>

@@ -58,7 +58,7 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
             $"peak measured by a register-only FMA loop: {peak.OneThread:F0} GFLOP/s on one thread, {peak.AllThreads:F0} on {threads} threads together " +
             $"({peak.AllThreads / peak.OneThread:F2}x one thread: the most any {threads}-thread code can gain here)");
         AnsiConsole.MarkupLine($"A cache line from one thread to another and back: {roundTrip:F0} ns (about 100-150 ns between cores that share a cache; " +
-            "several times that when the cores are far apart; then the two-thread columns, N = 100 most, run slower: README, Speed)");
+            "several times that when the cores are far apart; then the two-thread columns, N = 100 most, run slower: docs/performance.md)");
         if (only != "integrator")
             AnsiConsole.MarkupLine($"One training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}; {threads} threads for 'all' and for torch");
         var table = new Table().AddColumns("N", "T", "fused 1 thread ms", "GFLOP/s", "% of 1-thread peak", $"fused {threads} threads ms", "speed-up", $"% of {threads}-thread peak", "torch ms", "torch / fused");

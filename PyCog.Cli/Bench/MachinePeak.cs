@@ -7,10 +7,9 @@ namespace PyCog.Cli.Bench;
 /// <summary>
 /// The machine's peak single-precision FLOP rate, measured rather than computed from the clock in
 /// /proc/cpuinfo: a loop of fused multiply-adds on registers only (eight independent chains, so
-/// neither memory nor FMA latency limits it), on one thread and on several at once. On this
-/// project's virtual machine the nominal 2.1 GHz x 64 flops = 134 GFLOP/s underestimates one
-/// thread (it runs at 200-218: the clock boosts), and two threads together reached 1.2 to 1.95
-/// times one, from run to run: the two virtual cores do not always give twice the arithmetic.
+/// neither memory nor FMA latency limits it), on one thread and on several at once. The nominal
+/// clock understates a boosting core, and two virtual cores do not always give twice the
+/// arithmetic of one, so only a measurement says what a step's GFLOP/s should be compared with.
 /// Also how far apart two threads' cores are (<see cref="CoreRoundTripNs"/>).
 /// </summary>
 static class MachinePeak
@@ -39,11 +38,9 @@ static class MachinePeak
     /// <summary>
     /// Nanoseconds for one cache line to go from one thread to another and back: the median of five
     /// runs of 100,000 exchanges (NaN on one core, or when a run cannot finish in two seconds because
-    /// other work holds the cores). On this project's VM a ping-pong in C with pinned threads read
-    /// 119-140 ns while the host ran the two vCPUs on cores sharing a cache and 430-570 ns while it
-    /// ran them apart, and the two-thread step at N = 100 moved with it (1.10-1.48 ms against
-    /// 1.59-1.68 ms at T = 100, minute by minute; why, in the far moments, is not found: README,
-    /// Speed); this loop read 90-101 ns in the near moments it was run in.
+    /// other work holds the cores). A host may move two virtual CPUs between cores that share a cache
+    /// and cores far apart from minute to minute; the two-thread columns of the bench move with it,
+    /// so the bench prints this beside them (docs/performance.md).
     /// </summary>
     public static double CoreRoundTripNs()
     {

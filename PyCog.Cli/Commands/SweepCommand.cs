@@ -151,7 +151,7 @@ sealed class SweepStatusCommand : Command<SweepSettings>
             string measure = r.Performance is double p ? $"{p:F1}%" : r.Rmse is double e && double.IsFinite(e) ? $"{e:F4}" : "";
             string file = r.State switch
             {
-                RunState.Finished => r.Reached ? "finished (criterion)" : $"finished ({r.Network!.Termination})",
+                RunState.Finished => r.Reached ? "finished (criterion)" : $"finished ({r.Trained!.Termination})",
                 RunState.Unfinished => "checkpoint (resumable)",
                 RunState.Unreadable => "unreadable",
                 _ => "not started",

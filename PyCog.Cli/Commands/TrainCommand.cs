@@ -111,7 +111,7 @@ sealed class TrainCommand : Command<TrainCommand.Settings>
             var t when t == Termination.MinError => $"[green]Reached min_error[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s: RMSE {result.Rmse:F4}.",
             var t when t == Termination.Cancelled => $"[yellow]Stopped[/] after {result.TrialsSeen:N0} trials; run the same command to resume.",
             var t when t == Termination.Diverged => $"[red]Diverged[/] after {result.TrialsSeen:N0} trials: the weights or the validation cost became NaN or infinite. " +
-                $"The best network (iteration {result.Network.Best.Iteration:N0}, validation cost {result.Network.Best.Cost:G4}) is kept. " +
+                $"The best network (iteration {result.Trained.Best.Iteration:N0}, validation cost {result.Trained.Best.Cost:G4}) is kept. " +
                 $"Try a smaller learning_rate (now {training.EffectiveLearningRate:G3}) or max_gradient_norm (now {training.MaxGradientNorm:G3}).",
             _ => $"[yellow]Stopped ({result.Termination})[/] after {result.TrialsSeen:N0} trials, {result.Seconds:F1} s without meeting the criterion: performance {perf}, RMSE {result.Rmse:F4}.",
         });
@@ -122,7 +122,7 @@ sealed class TrainCommand : Command<TrainCommand.Settings>
             var summary = new Dictionary<string, object?>
             {
                 ["task"] = task.Name,
-                ["seed"] = result.Network.Seed,
+                ["seed"] = result.Trained.Seed,
                 ["engine"] = engine,
                 ["reached"] = result.CriterionReached,
                 ["termination"] = result.Termination.ToString(),

@@ -112,7 +112,7 @@ public class ChartTests
     {
         string root = PyCog.IO.RepositoryFolder.Root()!;
         var results = PyCog.Sweeps.SweepResults.Collect(Path.Combine(root, "sweeps", "paper-seeds.json"));
-        var html = Charts.TrialsToCriterion(results.Select(r => r.Network)).GetInlineHtml();
+        var html = Charts.TrialsToCriterion(results.Select(r => r.Trained)).GetInlineHtml();
         Assert.Contains("\"type\":\"log\"", html);
         Assert.Contains("seed 102", html);
         Assert.Equal(24, results.Count(r => r.Reached));

@@ -89,8 +89,49 @@ public class ArchitectureTests
                     _ => Enumerable.Empty<Type>(),
                 };
                 foreach (var t in used)
-                    Assert.False(t.Namespace == "PyCog.Training", $"{type.FullName}.{m.Name} uses {t.FullName}");
+                    Assert.False(t.Namespace?.StartsWith("PyCog.Training", StringComparison.Ordinal) == true, $"{type.FullName}.{m.Name} uses {t.FullName}");
             }
         }
+    }
+
+    /// <summary>The packable libraries, in dependency order; the command line and the tests are not among them.</summary>
+    static readonly Assembly[] Libraries =
+    [
+        typeof(NetworkConfig).Assembly, typeof(PyCog.Sweeps.Sweep).Assembly, typeof(PyCog.Plotting.Charts).Assembly,
+        typeof(PyCog.Torch.TorchEngine).Assembly, typeof(PyCog.Interactive.LiveTraining).Assembly,
+    ];
+
+    [Fact]
+    public void ProjectsDependOneWay()
+    {
+        static IEnumerable<string> PyCogReferences(Assembly a) => a.GetReferencedAssemblies().Select(r => r.Name!).Where(n => n.StartsWith("PyCog", StringComparison.Ordinal));
+        Assert.Empty(PyCogReferences(typeof(NetworkConfig).Assembly));
+        Assert.Equal(["PyCog.Core"], PyCogReferences(typeof(PyCog.Sweeps.Sweep).Assembly));
+        Assert.Equal(["PyCog.Core"], PyCogReferences(typeof(PyCog.Plotting.Charts).Assembly));   // Plotting draws data; it knows no sweep
+        Assert.Equal(["PyCog.Core"], PyCogReferences(typeof(PyCog.Torch.TorchEngine).Assembly));
+        foreach (var library in Libraries)
+            Assert.DoesNotContain("pycog", PyCogReferences(library));   // nothing depends on the command line
+        // The core holds no sweep (its own project) and no benchmark code (the command line's).
+        Assert.DoesNotContain(typeof(NetworkConfig).Assembly.GetTypes(), t => t.Namespace?.Contains("Sweep", StringComparison.Ordinal) == true);
+        foreach (var library in Libraries)
+            Assert.DoesNotContain(library.GetTypes(), t => t.Name.Contains("Bench", StringComparison.Ordinal) || t.Name == "TorchIntegratorLoop");
+    }
+
+    [Fact]
+    public void APublicNameHasOneMeaning()
+    {
+        // "Network" is what a network is (its configuration, NetworkConfig, or that configuration
+        // resolved); a trained network held by another object is "Trained" (a TrainedNetwork's own
+        // file record is its "Saved" form).
+        foreach (var library in Libraries)
+            foreach (var type in library.GetExportedTypes())
+                foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type))
+                {
+                    if (property.Name == "Network")
+                        Assert.True(property.PropertyType == typeof(NetworkConfig) || property.PropertyType == typeof(ResolvedNetworkConfig),
+                            $"{type.Name}.Network is a {property.PropertyType.Name}");
+                    if ((property.PropertyType == typeof(SavedNetwork) || property.PropertyType == typeof(SavedNetwork[])) && type != typeof(PyCog.Simulation.TrainedNetwork))
+                        Assert.True(property.Name == "Trained", $"{type.Name}.{property.Name} holds a trained network; call it Trained");
+                }
     }
 }

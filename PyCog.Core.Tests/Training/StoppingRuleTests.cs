@@ -47,7 +47,7 @@ public class StoppingRuleTests
             Assert.False(result.CriterionReached);
             Assert.True(result.Iterations < 2000, "the plateau rule should stop well before max_iter");
             // Independent check of the rule on the recorded history: it held at the end and at no validation before.
-            var rmse = result.Network.History.Select(h => h.Rmse).ToList();
+            var rmse = result.Trained.History.Select(h => h.Rmse).ToList();
             bool Plateau(int count) => count > 2 && rmse.Skip(count - 2).Take(2).Min() > rmse.Take(count - 2).Min() * 0.95;
             Assert.True(Plateau(rmse.Count));
             Assert.DoesNotContain(Enumerable.Range(1, rmse.Count - 1), Plateau);
@@ -116,7 +116,7 @@ public class StoppingRuleTests
             Assert.Equal([1L, 11, 21, 31], progress.Select(p => p.Iteration));
             Assert.Equal([1L, 11, 21, 31, 41], checkpoints);   // one per validation and the final save
             Assert.Same(result, Assert.Single(stops));
-            Assert.Equal(progress.Count, result.Network.History.Count);
+            Assert.Equal(progress.Count, result.Trained.History.Count);
         }
         finally { File.Delete(path); File.Delete(path + ".lock"); }
     }

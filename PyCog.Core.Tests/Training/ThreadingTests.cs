@@ -43,6 +43,6 @@ public class ThreadingTests
         var b = new Trainer(task, training: training) { Engine = FusedEngine.WithThreads(8) }.Train();
         foreach (var ((name, x), (_, y)) in a.Parameters.Arrays().Zip(b.Parameters.Arrays()))
             Assert.True(x.AsSpan().SequenceEqual(y), $"{name} differs");
-        Assert.Equal(a.Network.History, b.Network.History);
+        Assert.Equal(a.Trained.History, b.Trained.History);
     }
 }

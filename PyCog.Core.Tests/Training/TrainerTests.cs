@@ -80,7 +80,7 @@ public class TrainerTests
             Assert.Equal(ca.Current.Wrec.Data, cb.Current.Wrec.Data);
             Assert.Equal(ca.Current.X0, cb.Current.X0);
             Assert.Equal(straight.Parameters.Wout.Data, resumed.Parameters.Wout.Data);
-            Assert.Equal(straight.Network.History.Select(h => h.Cost), resumed.Network.History.Select(h => h.Cost));
+            Assert.Equal(straight.Trained.History.Select(h => h.Cost), resumed.Trained.History.Select(h => h.Cost));
             Assert.Equal(straight.TrialsSeen, resumed.TrialsSeen);
         }
         finally { File.Delete(a); File.Delete(b); }
@@ -108,10 +108,10 @@ public class TrainerTests
     {
         var task = RandomDotMotion.Fixed();
         var result = new Trainer(task, training: Small(task)).Train();
-        var history = result.Network.History.ToList();
+        var history = result.Trained.History.ToList();
         var bestRecord = history.MinBy(h => h.Cost)!;
-        Assert.Equal(bestRecord.Cost, result.Network.Best.Cost);
-        Assert.Equal(history.IndexOf(bestRecord) * 10 + 1, result.Network.Best.Iteration);
+        Assert.Equal(bestRecord.Cost, result.Trained.Best.Cost);
+        Assert.Equal(history.IndexOf(bestRecord) * 10 + 1, result.Trained.Best.Iteration);
     }
 
     [Fact]

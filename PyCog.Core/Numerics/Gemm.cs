@@ -175,8 +175,8 @@ public static unsafe class Gemm
     {
         // Rows in as few register blocks as each panel width allows (five rows at 48 and 32
         // columns, ten at 16), as even as possible (ten rows as 5 + 5, twelve as 4 + 4 + 4). Each
-        // block passes over the column panel once, and a pass costs more than its multiply-adds: at
-        // N = 500 ten rows took 39 us as 4 + 4 + 2 and 29 us as 5 + 5. A block also needs about
+        // block passes over the column panel once, and a pass costs more than its multiply-adds, so
+        // fewer, fuller blocks are faster (docs/performance.md). A block also needs about
         // eight chains of multiply-adds to cover their latency (4 cycles, 2 a cycle): a 16-column
         // block of two rows, two chains, can run at a quarter of the peak at most.
         int j = 0;

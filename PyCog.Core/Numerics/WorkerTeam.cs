@@ -19,8 +19,8 @@ public sealed class WorkerTeam : IDisposable
 {
     /// <summary>
     /// How long an idle worker spins before it sleeps: longer than the serial gaps between the
-    /// parallel parts of a training step (each under 0.1 ms in this project's profiles), so that the
-    /// worker is awake for the next part; a wake-up from sleep costs 50-250 us on this project's VM.
+    /// parallel parts of a training step, so that the worker is awake for the next part: on a
+    /// virtual machine a wake-up from sleep goes through the host and costs far more than a part.
     /// </summary>
     static readonly long SpinTicks = Stopwatch.Frequency / 500;   // 2 ms
     const int Stride = 16;   // one cache line per worker's "done" flag

@@ -131,10 +131,9 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>
     /// Engine threads a training run uses by default: every core but one, which the trainer's
-    /// background threads use to draw the next minibatch and validation set (at least one). On this
-    /// project's 2-core machine rdm_fixed reached its criterion in 24.5-28.4 s with one engine
-    /// thread and 25.3 s with two (whose worker then sleeps between parts, see
-    /// <see cref="SharesCores"/>; spinning, 48-51 s): README, Speed.
+    /// background threads use to draw the next minibatch and validation set (at least one). With
+    /// every core the worker sleeps between parts (<see cref="SharesCores"/>); docs/performance.md
+    /// has the measured times.
     /// </summary>
     public static int TrainingThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
@@ -211,7 +210,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>
     /// The effective weights, row ranges on every thread, straight into the kernels' layouts (the
-    /// padding stays zero from allocation). At N = 500 this was 2 ms of serial work a step.
+    /// padding stays zero from allocation): no serial pass over the weights.
     /// </summary>
     void LoadWeights(NetworkParameters p)
     {
@@ -349,7 +348,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>
     /// lambda1 mean|W| + lambda2 mean(W^2). Each mean is skipped when its lambda is zero, as it is
-    /// by default (at N = 500 the two serial sums over Wrec took 0.4 ms of every step).
+    /// by default (they are serial sums over the whole matrix).
     /// </summary>
     static double WeightRegulariser(float[] w, double l1, double l2)
     {

@@ -17,12 +17,12 @@ public sealed record TrainingProgress(
 /// <summary>The outcome of <see cref="Trainer.Train"/>.</summary>
 public sealed record TrainingResult(
     Termination Termination, long Iterations, long TrialsSeen, double Seconds,
-    double? Performance, double Rmse, SavedNetwork Network)
+    double? Performance, double Rmse, SavedNetwork Trained)
 {
     /// <summary>True when the run reached its goal (the task's criterion or min_error).</summary>
     public bool CriterionReached => Termination.Reached;
     /// <summary>The best parameters (what the trained network keeps).</summary>
-    public NetworkParameters Parameters => Network.Parameters;
+    public NetworkParameters Parameters => Trained.Parameters;
 }
 
 /// <summary>
