@@ -116,4 +116,58 @@ public class FixedPointTests
             Assert.Equal((qp - qm) / (2 * h), grad[k], 8);
         }
     }
+
+    [Fact]
+    public void TheTwoPassSearchFindsTheStablePointsOfABistableUnitFromFarStarts()
+    {
+        // The relaxation pass carries starts far from +-1.915 towards them; the polish then converges.
+        var net = Network(HiddenActivation.Tanh, new double[,] { { 2 } });
+        var starts = new[] { -40.0, -8, -0.3, 0.4, 9, 35 }.Select(v => new[] { v });
+        var points = FixedPoints.Search(net, [], starts, new FixedPointOptions { RelaxSteps = 600, Candidates = 6 });
+        var stable = points.Where(p => p.Stability == Stability.Stable).OrderBy(p => p.X[0]).ToList();
+        Assert.Equal(2, stable.Count);
+        Assert.Equal(-1.91501, stable[0].X[0], 4);
+        Assert.Equal(1.91501, stable[1].X[0], 4);
+        Assert.All(stable, p => Assert.True(p.IsFixed));
+    }
+
+    [Fact]
+    public void TheSearchReportsProgressAndGivesTheSamePointsEveryTime()
+    {
+        var w = new double[,] { { 0.2, -0.3, 0.1 }, { 0.4, 0.1, -0.2 }, { -0.1, 0.3, 0.3 } };
+        var net = Network(HiddenActivation.Rectify, w, brec: [0.3, 0.2, 0.1]);
+        var rng = new Rng(8);
+        var starts = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 3).Select(_ => rng.Normal(0, 1)).ToArray()).ToList();
+        var reports = new List<double>();
+        var a = FixedPoints.Search(net, [], starts, null, new SyncProgress(reports.Add));
+        var b = FixedPoints.Search(net, [], starts);
+        Assert.Equal(a.Select(p => p.X), b.Select(p => p.X));
+        Assert.Equal(1, reports[^1]);
+        Assert.True(reports.Zip(reports.Skip(1)).All(r => r.Second >= r.First - 0.5), "progress moves forward within each pass");
+        var point = Assert.Single(a);
+        Assert.True(point.IsFixed);
+    }
+
+    [Fact]
+    public void SilentUnitsContributeMinusOneOverTauToTheSpectrum()
+    {
+        // Unit 2 is silent (its drive is negative), so J's eigenvalues are the active block's and -1/tau.
+        var w = new double[,] { { 0.5, 0.2, 0.3 }, { -0.4, 0.5, 0.1 }, { 0.1, 0.1, 0 } };
+        var net = Network(HiddenActivation.Rectify, w, brec: [0.5, 0.5, -3]);
+        var point = Assert.Single(FixedPoints.Find(net, [], [[1.0, 0.5, -2.0]]));
+        Assert.True(point.X[2] < 0);
+        var (_, j) = FixedPoints.Dynamics(net, [], Vector<double>.Build.DenseOfArray(point.X));
+        var full = j.Evd().EigenValues.OrderByDescending(z => z.Real).ToArray();
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(full[i].Real, point.Eigenvalues[i].Real, 10);
+            Assert.Equal(Math.Abs(full[i].Imaginary), Math.Abs(point.Eigenvalues[i].Imaginary), 10);
+        }
+        Assert.Contains(point.Eigenvalues, z => Math.Abs(z.Real + 0.01) < 1e-12);
+    }
+
+    sealed class SyncProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
 }
