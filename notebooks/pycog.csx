@@ -1,4 +1,5 @@
 // Notebook helpers shared by every notebook: load a trained network from data/ or retrain it.
+#nullable enable
 using System.IO;
 using PyCog.Analysis;
 using PyCog.Interactive;
@@ -20,8 +21,7 @@ TrainedNetwork LoadOrTrain(string task, bool retrain, int seed = 100, NetworkCon
     file ??= $"{task}-seed{seed}-fused.npz";
     if (!retrain) return TrainedNetwork.Load(Path.Combine("..", "data", file));
     var t = TaskRegistry.Create(task);
-    var path = Path.Combine(NotebookFigures.RepositoryRoot(), "artifacts", "notebooks", "networks", file);
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    var path = NetworkPath(file);
     var result = LiveTraining.Train(t, config ?? t.Network, TrainingConfig.For(t) with { Seed = seed }, checkpoint: path);
     return TrainedNetwork.FromSaved(result.Trained);
 }
@@ -31,3 +31,14 @@ string Threshold(PsychometricFit fit) => fit.Sigma < 100 ? $"sigma = {fit.Sigma:
 
 /// <summary>A fraction as a percentage, or "n/a" where it is undefined (NaN: no units of that type).</summary>
 string Percent(double fraction, int decimals = 0) => double.IsNaN(fraction) ? "n/a" : fraction.ToString("P" + decimals);
+
+/// <summary>
+/// Where a notebook keeps a network it trains: artifacts/notebooks/networks/<paramref name="file"/>
+/// (the folder is created). Training with this as the checkpoint resumes when the cell runs again.
+/// </summary>
+string NetworkPath(string file)
+{
+    var path = Path.Combine(NotebookFigures.RepositoryRoot(), "artifacts", "notebooks", "networks", file);
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    return path;
+}
