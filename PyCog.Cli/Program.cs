@@ -57,14 +57,16 @@ catch (CommandAppException e)
 {
     // Spectre's parse and validation errors; an unknown word after "sweep" names the sweep verbs.
     string message = e.Message.ReplaceLineEndings(" ").Trim();
-    if (args[0] == "sweep" && message.StartsWith("Unknown command", StringComparison.Ordinal))
+    bool unknownCommand = message.StartsWith("Unknown command", StringComparison.Ordinal);
+    if (args[0] == "sweep" && unknownCommand)
         message = $"Unknown sweep verb '{(args.Length > 1 ? args[1] : "")}': plan, run, status or collect.";
-    Console.Error.WriteLine($"pycog: {message} ({Help()})");
+    // The first word names a command unless Spectre said it does not (an unknown word after "sweep" is a verb).
+    Console.Error.WriteLine($"pycog: {message} ({Help(!args[0].StartsWith('-') && (!unknownCommand || args[0] == "sweep"))})");
     return 2;
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine($"pycog: {e.Message} ({Help()})");
+    Console.Error.WriteLine($"pycog: {e.Message} ({Help(commandKnown: true)})");
     return 2;
 }
 catch (Exception e) when (e is UnknownTaskException or SweepException or SlurmUnavailableException)
@@ -105,9 +107,4 @@ catch (Exception e) when (Environment.GetEnvironmentVariable("PYCOG_DEBUG") is n
 }
 
 // Where to read more: the command's own help when the first word is a command, else the list of commands.
-string Help() => args.Length > 0 && Commands.Contains(args[0]) ? $"'pycog {args[0]} --help' lists its options" : "'pycog --help' lists the commands";
-
-partial class Program
-{
-    static readonly HashSet<string> Commands = ["train", "info", "tasks", "trial", "trials", "fixedpoints", "sweep", "bench"];
-}
+string Help(bool commandKnown) => commandKnown ? $"'pycog {args[0]} --help' lists its options" : "'pycog --help' lists the commands";

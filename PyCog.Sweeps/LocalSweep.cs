@@ -17,6 +17,8 @@ public sealed record LocalSweepOutcome(IReadOnlyList<string> Failures, bool Stop
 public sealed class LocalSweep(Sweep sweep, PycogCommand pycog, int jobs)
 {
     readonly Dictionary<int, string> _states = [];
+    // Every run's file, read once: what is left to do and where each run starts from.
+    readonly IReadOnlyList<SweepResult> _results = SweepResults.Collect(sweep);
 
     /// <summary>The sweep.</summary>
     public Sweep Sweep => sweep;
@@ -25,18 +27,20 @@ public sealed class LocalSweep(Sweep sweep, PycogCommand pycog, int jobs)
     /// <summary>Engine threads of each run: the cores shared among the jobs.</summary>
     public int ThreadsPerRun => Math.Max(1, Environment.ProcessorCount / Jobs);
 
+    /// <summary>The runs that had not finished when the runner was made: what <see cref="Run"/> runs.</summary>
+    public IReadOnlyList<SweepRun> Unfinished => _results.Where(r => r.State != RunState.Finished).Select(r => r.Run).ToList();
+
     /// <summary>Raised (on the runner's thread) when a run starts or ends: the run and its new state.</summary>
     public event Action<SweepRun, string>? StateChanged;
 
     /// <summary>Each run's state: queued, running, finished, diverged, failed, stopped (resumable), finished (skipped).</summary>
     public string StateOf(SweepRun run) { lock (_states) return _states.GetValueOrDefault(run.Index, "queued"); }
 
-    /// <summary>Runs every unfinished run and waits for them; <paramref name="cancellation"/> stops them all cleanly.</summary>
+    /// <summary>Runs every run in <see cref="Unfinished"/> and waits for them; <paramref name="cancellation"/> stops them all cleanly.</summary>
     public LocalSweepOutcome Run(CancellationToken cancellation = default)
     {
-        var results = SweepResults.Collect(sweep);
-        var todo = results.Where(r => r.State != RunState.Finished).Select(r => r.Run).ToList();
-        foreach (var r in results) Set(r.Run, r.State == RunState.Finished ? "finished (skipped)" : "queued", announce: false);
+        var todo = Unfinished;
+        foreach (var r in _results) Set(r.Run, r.State == RunState.Finished ? "finished (skipped)" : "queued", announce: false);
         Directory.CreateDirectory(sweep.Out);
         var running = new Dictionary<int, (Process Process, StreamWriter Log)>();
         var failures = new List<string>();

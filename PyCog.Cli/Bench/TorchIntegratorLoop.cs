@@ -36,7 +36,6 @@ static class TorchIntegratorLoop
         var alpha = torch.tensor(dynamics.Alpha, [n], f32);
         var decay = torch.tensor(dynamics.Decay, [n], f32);
         var scale = torch.tensor(noiseScale, [n], f32);
-        Scalar one = 1.0;
         using var model = new TorchModel(net.Config.HiddenActivation);
         var x = torch.tensor(net.X0, [1, n], f32).expand(b, n).contiguous();
         var r = model.Hidden(x);
@@ -44,14 +43,13 @@ static class TorchIntegratorLoop
         for (int t = 0; t < steps; t++)
         {
             using var scope = torch.NewDisposeScope();
-            var pre = r.mm(wrecT).add(brec, one).add(torch.randn(b, n).mul(scale), one);
-            if (inputs is not null) pre = pre.add(inputs[t].mm(winT!), one);
+            var pre = model.Add(model.Add(r.mm(wrecT), brec), torch.randn(b, n).mul(scale));
+            if (inputs is not null) pre = model.Add(pre, inputs[t].mm(winT!));
             var next = model.Step(x, pre, alpha, decay).MoveToOuterDisposeScope();
             var rate = model.Hidden(next).MoveToOuterDisposeScope();
             x.Dispose(); r.Dispose(); // keep memory flat: only the current state survives the step
             x = next; r = rate;
         }
-        GC.KeepAlive(one);
         return b / sw.Elapsed.TotalSeconds;
     }
 }

@@ -85,7 +85,7 @@ sealed class SweepRunCommand : Command<SweepRunCommand.Settings>
         using var cts = new CancellationTokenSource();
         using var signals = new StopSignals(_ => cts.Cancel());
         bool live = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        int todo = SweepResults.Collect(sweep).Count(r => r.State != RunState.Finished);
+        int todo = runner.Unfinished.Count;
         AnsiConsole.MarkupLine($"[bold]pycog sweep[/] {Markup.Escape(sweep.Name)}: {sweep.Runs.Count} runs, {todo} to do, {jobs} at a time with {runner.ThreadsPerRun} threads each -> [blue]{Markup.Escape(SweepSettings.Rel(sweep.Out))}[/]");
         Table View()
         {
@@ -222,11 +222,9 @@ sealed class SweepTaskCommand : Command<SweepTaskCommand.Settings>
         if (settings.Index is null) throw new UsageException("sweep task needs --index I.");
         var run = sweep.Runs[OptionValues.Int("--index", settings.Index, -1, 0, sweep.Runs.Count - 1)];
         int? threads = settings.Threads is null ? null : OptionValues.Int("--threads", settings.Threads, 1, 1, 1024);
-        var train = new TrainCommand.Settings
-        {
-            Task = run.Task, Seed = run.Seed.ToString(CultureInfo.InvariantCulture), Engine = sweep.Engine, Out = run.File, Summary = run.Summary,
-            Threads = threads?.ToString(CultureInfo.InvariantCulture), Set = [.. run.Parameters.Select(p => $"{p.Key}={p.Value}")],
-        };
-        return TrainCommand.Run(train);
+        // The run's own `pycog train` arguments, the ones a local sweep starts its processes with.
+        var train = new CommandApp<TrainCommand>();
+        train.Configure(c => { c.PropagateExceptions(); c.UseStrictParsing(); });
+        return train.Run(run.TrainArguments(sweep.Engine, threads).Skip(1));
     }
 }

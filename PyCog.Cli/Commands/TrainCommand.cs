@@ -43,10 +43,7 @@ sealed class TrainCommand : Command<TrainCommand.Settings>
     }
 
     /// <inheritdoc/>
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) => Run(settings);
-
-    /// <summary>Trains as <paramref name="a"/> says; also what a sweep's Slurm array task runs.</summary>
-    public static int Run(Settings a)
+    public override int Execute(CommandContext context, Settings a, CancellationToken cancellation)
     {
         var task = TaskRegistry.Create(a.Task);
         string engine = a.Engine.ToLowerInvariant();

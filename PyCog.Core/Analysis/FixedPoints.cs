@@ -81,10 +81,7 @@ public static class FixedPoints
     public static IReadOnlyList<FixedPoint> Search(TrainedNetwork net, double[] input, IEnumerable<double[]> starts, FixedPointOptions? options = null, IProgress<double>? progress = null)
     {
         var o = options ?? new FixedPointOptions();
-        if (input.Length != net.Config.Nin) throw new ArgumentException($"The input has {input.Length} values, the network Nin = {net.Config.Nin}.", nameof(input));
-        var startList = starts.ToList();
-        foreach (var start in startList)
-            if (start.Length != net.Config.N) throw new ArgumentException($"A starting state has {start.Length} values, the network N = {net.Config.N}.", nameof(starts));
+        var startList = RequireShapes(net, input, starts);
         List<(double[] X, double Q)> slowest = o.RelaxSteps > 0 ? Relax(net, input, startList, o, p => progress?.Report(0.5 * p)) : startList.Select(s => (s, 0.0)).ToList();
         var candidates = new List<double[]>();
         foreach (var (x, _) in slowest.OrderBy(s => s.Q))
@@ -108,10 +105,8 @@ public static class FixedPoints
         var dynamics = net.Network.Dynamics(Math.Min(o.RelaxDt, c.MinTau));
         var alpha = new float[np];
         var decay = new float[np];
-        var invTau = new double[n];
         dynamics.Alpha.CopyTo(alpha, 0);
         dynamics.Decay.CopyTo(decay, 0);
-        for (int i = 0; i < n; i++) invTau[i] = 1 / c.TauOf(i);
         var constant = ConstantDrive(net, input);
         var weightsT = GC.AllocateArray<float>(n * np, pinned: true);
         for (int i = 0; i < n; i++)
@@ -252,12 +247,8 @@ public static class FixedPoints
     static IReadOnlyList<FixedPoint> Find(TrainedNetwork net, double[] input, IEnumerable<double[]> starts, FixedPointOptions options, Action<double> progress)
     {
         var o = options;
-        int n = net.Config.N;
-        if (input.Length != net.Config.Nin) throw new ArgumentException($"The input has {input.Length} values, the network Nin = {net.Config.Nin}.", nameof(input));
+        var startList = RequireShapes(net, input, starts);
         var constant = ConstantDrive(net, input);
-        var startList = starts.ToList();
-        foreach (var start in startList)
-            if (start.Length != n) throw new ArgumentException($"A starting state has {start.Length} values, the network N = {n}.", nameof(starts));
         // Starts are independent: minimise them on every core; duplicates are then removed in the
         // starts' order, so the result does not depend on the thread count.
         var minima = new Vector<double>?[startList.Count];
@@ -349,14 +340,19 @@ public static class FixedPoints
                 yield return Enumerable.Range(0, t.N).Select(i => t.Rate(i, k) + jitter * rng.NextGaussian()).ToArray();
     }
 
-    static double Distance(double[] a, double[] b)
+    /// <summary>The starts as a list, each checked to have N values, and the input Nin values.</summary>
+    static List<double[]> RequireShapes(TrainedNetwork net, double[] input, IEnumerable<double[]> starts)
     {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
-        return Math.Sqrt(s);
+        if (input.Length != net.Config.Nin) throw new ArgumentException($"The input has {input.Length} values, the network Nin = {net.Config.Nin}.", nameof(input));
+        var list = starts.ToList();
+        foreach (var start in list)
+            if (start.Length != net.Config.N) throw new ArgumentException($"A starting state has {start.Length} values, the network N = {net.Config.N}.", nameof(starts));
+        return list;
     }
 
-    static double Distance(double[] a, Vector<double> b)
+    static double Distance(double[] a, Vector<double> b) => Distance(a, b.AsArray() ?? b.ToArray());
+
+    static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
         for (int i = 0; i < a.Length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);

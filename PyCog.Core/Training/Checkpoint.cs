@@ -76,9 +76,12 @@ public sealed class Checkpoint
     /// <summary>Reads a checkpoint; a file without the state to resume is a <see cref="NetworkFileException"/>.</summary>
     public static Checkpoint Load(string path)
     {
-        var saved = NetworkFile.Load(path,
-            meta => [CurrentPrefix, .. OptimizerLayout(meta) is var (name, keys, _) ? keys.Select(k => $"{name}_{k}_") : []],
-            out var state, out var meta);
+        (string Name, string[] Arrays, string[] Numbers)? layout = null;
+        var saved = NetworkFile.Load(path, meta =>
+        {
+            layout = OptimizerLayout(meta);
+            return [CurrentPrefix, .. layout is var (name, keys, _) ? keys.Select(k => $"{name}_{k}_") : []];
+        }, out var state, out var meta);
         var current = state.GetValueOrDefault(CurrentPrefix);
         ulong[] Rng(string name) =>
             (meta["rng"]?[name] as JsonArray ?? throw new NetworkFileException(path, $"holds a trained network but no {name} generator state, so it cannot be resumed."))
@@ -96,7 +99,7 @@ public sealed class Checkpoint
         }
         catch (ConfigurationException e) { throw new NetworkFileException(path, $"invalid training settings: {e.Message}", e); }
         (string, OptimizerState)? optimizer = null;
-        if (OptimizerLayout(meta) is var (optimizerName, arrayKeys, numberKeys))
+        if (layout is var (optimizerName, arrayKeys, numberKeys))
         {
             var arrays = arrayKeys.ToDictionary(k => k, k => state.GetValueOrDefault($"{optimizerName}_{k}_")
                 ?? throw new NetworkFileException(path, $"the {optimizerName} optimiser's array '{k}' is missing."));

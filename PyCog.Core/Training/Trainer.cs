@@ -174,17 +174,18 @@ public sealed class Trainer
             return reason;
         }
 
-        Termination? Ask(Func<IStoppingRule, Termination?> moment)
+        // The moments are static lambdas: asked every step, they allocate nothing.
+        Termination? Ask(Func<IStoppingRule, TrainingState, Termination?> moment)
         {
             foreach (var rule in StoppingRules)
-                if (moment(rule) is Termination reason) return reason;
+                if (moment(rule, state) is Termination reason) return reason;
             return null;
         }
 
         for (long iter = run.Iteration; ; iter++)
         {
             run.Iteration = iter;
-            if (Ask(r => r.BeforeIteration(state)) is Termination early) return Finish(early);
+            if (Ask(static (r, s) => r.BeforeIteration(s)) is Termination early) return Finish(early);
             if ((iter - 1) % checkFreq == 0 && run.ValidatedAt != iter)
             {
                 var batch = validationSets.Next();
@@ -207,9 +208,9 @@ public sealed class Trainer
                 var progress = new TrainingProgress(iter, minibatches.TrialsSeen, eval.Cost, eval.Rmse, perf, best.Cost, best.Iteration,
                     newBest, lastOmega, lastNorm, rho, TimeSpan.FromSeconds(run.Trained.ElapsedSeconds));
                 foreach (var callback in Callbacks) callback.OnValidation(progress, state);
-                if (Ask(r => r.AfterValidation(state)) is Termination done) return Finish(done);
+                if (Ask(static (r, s) => r.AfterValidation(s)) is Termination done) return Finish(done);
             }
-            if (Ask(r => r.BeforeStep(state)) is Termination stop) return Finish(stop);
+            if (Ask(static (r, s) => r.BeforeStep(s)) is Termination stop) return Finish(stop);
             if (cancellation.IsCancellationRequested) return Finish(Termination.Cancelled);
 
             var gradient = engine.ComputeGradient(current, minibatches.Next());
