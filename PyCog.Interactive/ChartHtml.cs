@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Plotly.NET;
+using PyCog.Plotting;
 using XPlot.Plotly;
 
 namespace PyCog.Interactive;
@@ -16,18 +18,35 @@ public static partial class ChartHtml
     /// </summary>
     public static string PlotlySource { get; set; } = "https://cdn.plot.ly/plotly-2.35.2.min";
 
-    /// <summary>The chart's HTML; each call gets its own element id, so a chart can be shown twice.</summary>
+    /// <summary>A Plotly.NET chart's HTML at its own size; each call gets its own element id, so a chart can be shown twice.</summary>
+    public static string Render(GenericChart chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        string id = NewId();
+        var (width, height) = PaperStyle.SizeOf(chart);
+        string draw = $"var f = {ChartExport.FigureJson(chart)}; Plotly.newPlot('{id}', f.data, f.layout, {{ displaylogo: false, responsive: false }});";
+        return Loader(id, $"width: {width}px; height: {height}px;", draw);
+    }
+
+    /// <summary>An XPlot.Plotly chart's HTML (a chart a user built in a cell); each call gets its own element id.</summary>
     public static string Render(PlotlyChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
         string inline = chart.GetInlineHtml();
-        string id = "pycog-" + Guid.NewGuid().ToString("N");
+        string id = NewId();
         var div = DivPattern().Match(inline);
         var script = ScriptPattern().Match(inline);
         if (!div.Success || !script.Success) throw new InvalidOperationException("XPlot.Plotly's inline HTML changed shape: no chart div or script found.");
         string draw = script.Groups[1].Value.Replace("'" + div.Groups[1].Value + "'", "'" + id + "'");
-        return $$"""
-            <div id="{{id}}" style="{{div.Groups[2].Value}}"></div>
+        return Loader(id, div.Groups[2].Value, draw);
+    }
+
+    static string NewId() => "pycog-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>A div and the script that loads plotly.js once per page and then runs <paramref name="draw"/>.</summary>
+    static string Loader(string id, string style, string draw) =>
+        $$"""
+            <div id="{{id}}" style="{{style}}"></div>
             <script type="text/javascript">
             (function () {
               var draw = function (Plotly) { {{draw}} };
@@ -46,7 +65,6 @@ public static partial class ChartHtml
             })();
             </script>
             """;
-    }
 
     [GeneratedRegex("<div id=\"([^\"]+)\" style=\"([^\"]*)\"")]
     private static partial Regex DivPattern();

@@ -31,7 +31,7 @@ public static class Displays
             ("spectral radius of W_rec", Html.Number(network.Wrec.SpectralRadius(), "F3")),
         };
         if (network.Saved is { } saved) rows.AddRange(Training(saved));
-        string matrix = ChartHtml.Render(Charts.WeightMatrix(network.Wrec, c.Ei, "W_rec (effective, E units first)", width: 420, height: 380));
+        string matrix = ChartHtml.Render(Charts.WeightMatrix(network.Wrec, c.Ei, "W_rec (effective, E units first)"));
         return Html.Card("Trained network", rows, matrix);
     }
 

@@ -4,6 +4,7 @@ using PyCog.Analysis;
 using PyCog.IO;
 using PyCog.Simulation;
 using PyCog.Training;
+using Plotly.NET;
 using XPlot.Plotly;
 
 namespace PyCog.Interactive;
@@ -22,11 +23,12 @@ public sealed class PyCogKernelExtension : IKernelExtension
     }
 
     /// <summary>
-    /// Registers the HTML displays of charts, trained networks, training results, psychometric
+    /// Registers the HTML displays of charts (Plotly.NET's and XPlot.Plotly's), trained networks, training results, psychometric
     /// fits, simulated trials and live training (idempotent; called by the extension).
     /// </summary>
     public static void RegisterFormatters()
     {
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), HtmlFormatter.MimeType);
         Formatter.Register<PlotlyChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), HtmlFormatter.MimeType);
         Formatter.Register<TrainedNetwork>((network, writer) => writer.Write(Displays.Network(network)), HtmlFormatter.MimeType);
         Formatter.Register<SavedNetwork>((saved, writer) => writer.Write(Displays.Network(saved)), HtmlFormatter.MimeType);

@@ -79,9 +79,7 @@ public sealed class TrainingView : ITrainingCallback
         string warnings = string.Concat(_warnings.Select(w => $"<div style=\"font-family:sans-serif;font-size:12px;color:#a60\">{Html.Text(w)}</div>"));
         if (_points.Count == 0) return head + warnings;
         var chart = Charts.Lines([("validation", _points.Select(p => p.Trials).ToArray(), _points.Select(p => p.Value).ToArray())],
-            "", "trials", _measure);
-        chart.WithWidth(640);
-        chart.WithHeight(300);
+            "", "trials", _measure).WithSizeMm(PaperStyle.DoubleColumnMm, 60);
         return head + warnings + ChartHtml.Render(chart);
     }
 }

@@ -1,11 +1,16 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Plotly.NET;
 using XPlot.Plotly;
 
 namespace PyCog.Plotting;
 
 /// <summary>
-/// Writes charts as standalone HTML and exports them as PNG and SVG figures with plotly.js's own
-/// image export in headless Chromium, offline:
+/// Writes charts (Plotly.NET's, and XPlot.Plotly's that users write in their own cells) as
+/// standalone HTML and exports them as PNG and SVG figures with plotly.js's own image export in
+/// headless Chromium, offline. (Plotly.NET.ImageExport 7.0.0 drives a browser that PuppeteerSharp
+/// downloads on first use, which an offline machine cannot do; this uses the local Chromium.)
 /// plotly.js is embedded from a local copy (the npm package <c>plotly.js-dist-min</c>), found
 /// through the <c>PYCOG_PLOTLYJS</c> variable or a <c>node_modules</c> folder above the working
 /// directory; without one the page loads plotly.js from its CDN (fine on a machine with internet).
@@ -22,11 +27,82 @@ public static class ChartExport
     }
 
     /// <summary>A standalone HTML page for the chart, with plotly.js embedded when a local copy exists.</summary>
-    public static string Html(PlotlyChart chart)
+    public static string Html(GenericChart chart) => Page(Body(chart));
+
+    /// <summary>A standalone HTML page for an XPlot.Plotly chart, with plotly.js embedded when a local copy exists.</summary>
+    public static string Html(PlotlyChart chart) => Page(chart.GetInlineHtml());
+
+    static string Page(string body)
     {
         var js = FindPlotlyJs();
-        string script = js is null ? "<script src=\"https://cdn.plot.ly/plotly-latest.min.js\"></script>" : $"<script>{File.ReadAllText(js)}</script>";
-        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\">{script}</head><body style=\"margin:0;background:white\">{chart.GetInlineHtml()}</body></html>";
+        string script = js is null ? "<script src=\"https://cdn.plot.ly/plotly-2.35.2.min.js\"></script>" : $"<script>{File.ReadAllText(js)}</script>";
+        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\">{script}</head><body style=\"margin:0;background:white\">{body}</body></html>";
+    }
+
+    /// <summary>The chart's figure as JSON: <c>{"data": [...], "layout": {...}}</c>, what <c>Plotly.newPlot</c> takes.</summary>
+    public static string FigureJson(GenericChart chart) => GenericChart.toFigureJson(chart);
+
+    static string Body(GenericChart chart) =>
+        $"<div id=\"pycog-figure\"></div><script>(function () {{ var f = {FigureJson(chart)}; Plotly.newPlot('pycog-figure', f.data, f.layout, {{ displayModeBar: false }}); }})();</script>";
+
+    /// <summary>
+    /// Writes the chart at its own size (<see cref="PaperStyle.WithSizeMm"/>) to each path, by its
+    /// extension: <c>.png</c> at 300 dpi (recorded in the file, so it opens at the printed size) and
+    /// <c>.svg</c> with its width and height in millimetres. One Chromium run makes every file.
+    /// </summary>
+    public static void Save(GenericChart chart, params string[] paths)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        var (width, height) = PaperStyle.SizeOf(chart);
+        var outputs = paths.Select(p => (Path.GetExtension(p).ToLowerInvariant() switch
+        {
+            ".png" => ImageFormat.Png,
+            ".svg" => ImageFormat.Svg,
+            _ => throw new ArgumentException($"A figure is written as .png or .svg, not '{Path.GetExtension(p)}' ({p}).", nameof(paths)),
+        }, p)).ToArray();
+        Render(Body(chart), width, height, PaperStyle.PngDpi / 96, null, outputs);
+        foreach (var (format, path) in outputs)
+        {
+            if (format == ImageFormat.Png) PyCog.IO.AtomicFile.Write(path, s => s.Write(WithDpi(File.ReadAllBytes(path), PaperStyle.PngDpi)));
+            else PyCog.IO.AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(InMillimetres(File.ReadAllText(path), width, height))));
+        }
+    }
+
+    /// <summary>The SVG with its outer width and height in millimetres and a view box in pixels, so that it places at its printed size.</summary>
+    internal static string InMillimetres(string svg, int width, int height)
+    {
+        string mm(int px) => PaperStyle.Millimetres(px).ToString("0.##", CultureInfo.InvariantCulture) + "mm";
+        var root = Regex.Match(svg, "<svg[^>]*>");
+        if (!root.Success) throw new InvalidOperationException("plotly.js exported an SVG without a root element.");
+        string tag = Regex.Replace(root.Value, "\\swidth=\"[^\"]*\"", $" width=\"{mm(width)}\"");
+        tag = Regex.Replace(tag, "\\sheight=\"[^\"]*\"", $" height=\"{mm(height)}\"");
+        if (!tag.Contains("viewBox", StringComparison.Ordinal)) tag = tag.Replace("<svg", $"<svg viewBox=\"0 0 {width} {height}\"");
+        return svg[..root.Index] + tag + svg[(root.Index + root.Length)..];
+    }
+
+    /// <summary>The PNG with a pHYs chunk giving its resolution, inserted after the header chunk (replacing one that is there).</summary>
+    internal static byte[] WithDpi(byte[] png, double dpi)
+    {
+        const int headerEnd = 8 + 25;   // signature, then IHDR: length, type, 13 bytes of data, CRC
+        if (png.Length < headerEnd || png[12] != 'I' || png[13] != 'H') throw new InvalidOperationException("Not a PNG file.");
+        var chunks = new List<byte[]>();
+        int at = headerEnd;
+        while (at + 8 <= png.Length)
+        {
+            int length = png[at] << 24 | png[at + 1] << 16 | png[at + 2] << 8 | png[at + 3];
+            bool phys = png[at + 4] == 'p' && png[at + 5] == 'H' && png[at + 6] == 'Y' && png[at + 7] == 's';
+            if (!phys) chunks.Add(png[at..(at + 12 + length)]);
+            at += 12 + length;
+        }
+        uint perMetre = (uint)Math.Round(dpi / 0.0254);
+        var data = new byte[] { (byte)'p', (byte)'H', (byte)'Y', (byte)'s', 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(4), perMetre);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(8), perMetre);
+        var chunk = new byte[4 + data.Length + 4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(chunk, 9);
+        data.CopyTo(chunk, 4);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(4 + data.Length), System.IO.Hashing.Crc32.HashToUInt32(data));
+        return [.. png[..headerEnd], .. chunk, .. chunks.SelectMany(c => c)];
     }
 
     /// <summary>The Chromium executable to use, or null (PYCOG_CHROMIUM, then /usr/bin/chromium and chromium-browser).</summary>
@@ -38,24 +114,30 @@ public static class ChartExport
     }
 
     /// <summary>
-    /// Renders the chart to a PNG of exactly <paramref name="width"/> x <paramref name="height"/>
-    /// CSS pixels times <paramref name="scale"/> (see <see cref="Save"/>).
+    /// Renders an XPlot.Plotly chart to a PNG of exactly <paramref name="width"/> x <paramref name="height"/>
+    /// CSS pixels times <paramref name="scale"/>.
     /// </summary>
     public static void SavePng(PlotlyChart chart, string path, int width = 900, int height = 650, double scale = 1, TimeSpan? timeout = null) =>
         Save(chart, width, height, scale, timeout, (ImageFormat.Png, path));
 
-    /// <summary>Renders the chart to an SVG of exactly <paramref name="width"/> x <paramref name="height"/> (see <see cref="Save"/>).</summary>
+    /// <summary>Renders an XPlot.Plotly chart to an SVG of exactly <paramref name="width"/> x <paramref name="height"/>.</summary>
     public static void SaveSvg(PlotlyChart chart, string path, int width = 900, int height = 650, TimeSpan? timeout = null) =>
         Save(chart, width, height, 1, timeout, (ImageFormat.Svg, path));
 
     /// <summary>
-    /// Renders the chart with plotly.js's own image export (<c>Plotly.toImage</c>) in headless
+    /// Renders an XPlot.Plotly chart with plotly.js's own image export (<c>Plotly.toImage</c>) in headless
     /// Chromium, offline, to each (format, path): the figure alone at exactly the given size and
     /// scale, with no toolbar, scroll bar or page margin (a screenshot of the page would show
     /// them). One Chromium run makes every format. Needs a local plotly.js and a Chromium; throws
     /// <see cref="InvalidOperationException"/> saying which is missing.
     /// </summary>
     public static void Save(PlotlyChart chart, int width, int height, double scale, TimeSpan? timeout, params (ImageFormat Format, string Path)[] outputs)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        Render(chart.GetInlineHtml(), width, height, scale, timeout, outputs);
+    }
+
+    static void Render(string body, int width, int height, double scale, TimeSpan? timeout, (ImageFormat Format, string Path)[] outputs)
     {
         if (width < 10 || height < 10 || !(scale > 0 && scale <= 10)) throw new ArgumentOutOfRangeException(nameof(width), $"A figure needs at least 10 x 10 pixels and a scale in (0, 10], got {width} x {height} at {scale}.");
         var chromium = FindChromium() ?? throw new InvalidOperationException("Figure export needs Chromium (apt-get install chromium, or set PYCOG_CHROMIUM).");
@@ -84,7 +166,7 @@ public static class ChartExport
                 })();
                 </script>
                 """;
-            File.WriteAllText(html, Html(chart).Replace("</body>", exporter + "</body>"));
+            File.WriteAllText(html, Page(body + exporter));
             var psi = new ProcessStartInfo(chromium) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                          "--disable-sync", "--no-first-run", "--disable-quic", $"--user-data-dir={Path.Combine(dir, "profile")}",

@@ -1,106 +1,86 @@
+using System.Globalization;
+using Plotly.NET;
 using PyCog.Analysis;
 using PyCog.IO;
 using PyCog.Numerics;
 using PyCog.Simulation;
-using XPlot.Plotly;
+using static PyCog.Plotting.Plot;
+using Mode = Plotly.NET.StyleParam.Mode;
 
 namespace PyCog.Plotting;
 
 /// <summary>
 /// Chart builders for the paper's figures. Each takes the data an analysis returned and gives a
-/// Plotly chart (XPlot.Plotly, which displays in .NET Interactive notebooks with
-/// <c>display(HTML(chart.GetInlineHtml()))</c>, or use <see cref="ChartExport"/>).
+/// Plotly.NET chart in the paper look (<see cref="PaperStyle"/>) at a journal size: a bare chart
+/// displays in a notebook (PyCog.Interactive's formatter), <see cref="ChartExport"/> writes PNG and
+/// SVG, and <see cref="PaperFigure"/> lays several out as one figure with panel letters.
 /// </summary>
 public static class Charts
 {
     const string Blue = "#1f77b4", Red = "#d62728";
 
-    static PlotlyChart Finish(PlotlyChart chart, string title, string xTitle, string yTitle, int width = 700, int height = 450)
-    {
-        chart.WithTitle(title);
-        chart.WithXTitle(xTitle);
-        chart.WithYTitle(yTitle);
-        chart.WithWidth(width);
-        chart.WithHeight(height);
-        return chart;
-    }
-
     static double[] Linspace(double a, double b, int n) => Enumerable.Range(0, n).Select(i => a + (b - a) * i / (n - 1)).ToArray();
 
     /// <summary>Psychometric curves (one per series), each with its fitted function when given.</summary>
-    public static PlotlyChart Psychometric(IEnumerable<(string Name, IReadOnlyList<PsychometricPoint> Points, PsychometricFit? Fit)> series,
+    public static GenericChart Psychometric(IEnumerable<(string Name, IReadOnlyList<PsychometricPoint> Points, PsychometricFit? Fit)> series,
         string xTitle = "signed coherence (%)", string yTitle = "fraction choice 1", string title = "Psychometric function")
     {
-        var traces = new List<Trace>();
+        var charts = new List<GenericChart>();
+        int k = 0;
         foreach (var (name, points, fit) in series)
         {
-            traces.Add(new Scatter
-            {
-                x = points.Select(p => p.Stimulus).ToArray(), y = points.Select(p => p.ChoiceFraction).ToArray(),
-                mode = "markers", name = name,
-                error_y = new Error_y { type = "data", array = points.Select(p => p.StandardError).ToArray(), visible = true },
-            });
+            string colour = PaperStyle.Colours[k++ % PaperStyle.Colours.Length];
+            charts.Add(WithYErrors(Scatter(points.Select(p => p.Stimulus).ToArray(), points.Select(p => p.ChoiceFraction).ToArray(), name, Mode.Markers, colour: colour),
+                points.Select(p => p.StandardError).ToArray()));
             if (fit is not null)
             {
                 var xs = Linspace(points.Min(p => p.Stimulus), points.Max(p => p.Stimulus), 200);
-                traces.Add(new Scatter { x = xs, y = xs.Select(fit.Curve).ToArray(), mode = "lines", name = $"{name} fit", showlegend = false });
+                charts.Add(Scatter(xs, xs.Select(fit.Curve).ToArray(), $"{name} fit", Mode.Lines, showLegend: false, colour: colour));
             }
         }
-        return Finish(Chart.Plot(traces), title, xTitle, yTitle);
+        return Finish(Combine(charts), title, xTitle, yTitle);
     }
 
     /// <summary>Mean reaction time of correct trials against stimulus strength.</summary>
-    public static PlotlyChart Chronometric(IReadOnlyList<ChronometricPoint> points, string xTitle = "coherence (%)") =>
-        Finish(Chart.Plot(new Scatter
-        {
-            x = points.Select(p => p.Strength).ToArray(), y = points.Select(p => p.MeanRt).ToArray(), mode = "lines+markers", name = "RT",
-            error_y = new Error_y { type = "data", array = points.Select(p => double.IsNaN(p.StandardError) ? 0 : p.StandardError).ToArray(), visible = true },
-        }), "Chronometric function", xTitle, "reaction time (ms)");
+    public static GenericChart Chronometric(IReadOnlyList<ChronometricPoint> points, string xTitle = "coherence (%)", string title = "Chronometric function") =>
+        Finish(WithYErrors(Scatter(points.Select(p => p.Strength).ToArray(), points.Select(p => p.MeanRt).ToArray(), "RT", Mode.Lines_Markers, showLegend: false),
+            points.Select(p => double.IsNaN(p.StandardError) ? 0 : p.StandardError).ToArray()), title, xTitle, "reaction time (ms)");
 
     /// <summary>Condition-averaged activity of one unit, one line per condition.</summary>
-    public static PlotlyChart UnitActivity(IReadOnlyList<ConditionAverage> averages, int unit, string title = "") =>
-        Finish(Chart.Plot(averages.Select(a => new Scatter
-        {
-            x = a.Time, y = Enumerable.Range(0, a.Time.Length).Select(k => a.Rates[k, unit]).ToArray(), mode = "lines", name = a.Condition,
-        })), title.Length > 0 ? title : $"Unit {unit}", "time (ms)", "rate");
+    public static GenericChart UnitActivity(IReadOnlyList<ConditionAverage> averages, int unit, string title = "") =>
+        Finish(Combine(averages.Select(a => Scatter(a.Time, Enumerable.Range(0, a.Time.Length).Select(k => a.Rates[k, unit]).ToArray(), a.Condition, Mode.Lines))),
+            title.Length > 0 ? title : $"Unit {unit}", "time (ms)", "rate");
 
     /// <summary>Network outputs over time for a few trials.</summary>
-    public static PlotlyChart Outputs(IEnumerable<SimulatedTrial> trials, string title = "Outputs") =>
-        Finish(Chart.Plot(trials.SelectMany((t, i) => Enumerable.Range(0, t.Nout).Select(o => new Scatter
-        {
-            x = t.Time, y = t.OutputTrace(o).Select(v => (double)v).ToArray(), mode = "lines", name = $"trial {i} z{o}",
-        }))), title, "time (ms)", "output");
+    public static GenericChart Outputs(IEnumerable<SimulatedTrial> trials, string title = "Outputs") =>
+        Finish(Combine(trials.SelectMany((t, i) => Enumerable.Range(0, t.Nout).Select(o =>
+            Scatter(t.Time, t.OutputTrace(o).Select(v => (double)v).ToArray(), $"trial {i} z{o}", Mode.Lines)))), title, "time (ms)", "output");
 
     /// <summary>
     /// Two outputs read as a position on a screen (Fig. 8): one path per sequence, with the
     /// targets marked and numbered.
     /// </summary>
-    public static PlotlyChart ScreenPaths(IEnumerable<(string Name, double[] X, double[] Y)> paths, IReadOnlyList<(double X, double Y)> targets, string title = "Output on the screen")
+    public static GenericChart ScreenPaths(IEnumerable<(string Name, double[] X, double[] Y)> paths, IReadOnlyList<(double X, double Y)> targets, string title = "Output on the screen")
     {
-        var traces = new List<Trace>
+        var marks = With(Scatter(targets.Select(t => t.X).ToArray(), targets.Select(t => t.Y).ToArray(), "targets", Mode.Markers_Text), t =>
         {
-            new Scatter
-            {
-                x = targets.Select(t => t.X).ToArray(), y = targets.Select(t => t.Y).ToArray(), mode = "markers+text", name = "targets",
-                text = Enumerable.Range(0, targets.Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-                textposition = "top right", marker = new Marker { size = 14, color = "#bbbbbb" },
-            },
-        };
-        traces.AddRange(paths.Select(p => new Scatter { x = p.X, y = p.Y, mode = "lines", name = p.Name }));
-        return Finish(Chart.Plot(traces), title, "output x", "output y", 650, 600);
+            t.SetProperty("text", Enumerable.Range(0, targets.Count).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray());
+            t.SetProperty("textposition", "top right");
+            t.SetProperty("marker", Obj(("size", 10), ("color", "#bbbbbb")));
+        });
+        var chart = Combine(paths.Select(p => Scatter(p.X, p.Y, p.Name, Mode.Lines)).Prepend(marks));
+        Axis(chart, "yaxis", ("scaleanchor", "x"));   // a screen: equal units on both axes
+        return Finish(chart, title, "output x", "output y", PaperStyle.SingleColumnMm, 80);
     }
 
     /// <summary>Output traces against their targets over time (for example a free-running generator).</summary>
-    public static PlotlyChart OutputVersusTarget(double[] time, double[] output, double[] target, string title = "Output and target") =>
-        Finish(Chart.Plot(new[]
-        {
-            new Scatter { x = time, y = target, mode = "lines", name = "target", line = new Line { dash = "dash", color = "#999999" } },
-            new Scatter { x = time, y = output, mode = "lines", name = "output" },
-        }), title, "time (ms)", "output");
+    public static GenericChart OutputVersusTarget(double[] time, double[] output, double[] target, string title = "Output and target") =>
+        Finish(Combine([Scatter(time, target, "target", Mode.Lines, colour: "#999999", dash: "dash"), Scatter(time, output, "output", Mode.Lines, colour: Blue)]),
+            title, "time (ms)", "output");
 
     /// <summary>Named lines against a common kind of x (for example a fitted threshold against a parameter).</summary>
-    public static PlotlyChart Lines(IEnumerable<(string Name, double[] X, double[] Y)> series, string title, string xTitle, string yTitle) =>
-        Finish(Chart.Plot(series.Select(s => new Scatter { x = s.X, y = s.Y, mode = "lines+markers", name = s.Name })), title, xTitle, yTitle);
+    public static GenericChart Lines(IEnumerable<(string Name, double[] X, double[] Y)> series, string title, string xTitle, string yTitle) =>
+        Finish(Combine(series.Select(s => Scatter(s.X, s.Y, s.Name, Mode.Lines_Markers))), title, xTitle, yTitle);
 
     /// <summary>Trajectories projected on two axes (state space), one line per condition.</summary>
     /// <remarks>
@@ -108,72 +88,64 @@ public static class Charts
     /// drawn on top: stable as filled black circles, saddles as open circles, unstable and
     /// marginal as crosses.
     /// </remarks>
-    public static PlotlyChart StateSpace(IEnumerable<(string Name, double[,] Projection)> trajectories, int xAxis, int yAxis, string xTitle, string yTitle, string title = "State space",
+    public static GenericChart StateSpace(IEnumerable<(string Name, double[,] Projection)> trajectories, int xAxis, int yAxis, string xTitle, string yTitle, string title = "State space",
         IEnumerable<(double[] Projection, Stability Stability)>? points = null)
     {
-        var traces = trajectories.Select(t => new Scatter
-        {
-            x = Enumerable.Range(0, t.Projection.GetLength(0)).Select(k => t.Projection[k, xAxis]).ToArray(),
-            y = Enumerable.Range(0, t.Projection.GetLength(0)).Select(k => t.Projection[k, yAxis]).ToArray(),
-            mode = "lines", name = t.Name,
-        }).ToList();
+        var charts = trajectories.Select(t => Scatter(
+            Enumerable.Range(0, t.Projection.GetLength(0)).Select(k => t.Projection[k, xAxis]).ToArray(),
+            Enumerable.Range(0, t.Projection.GetLength(0)).Select(k => t.Projection[k, yAxis]).ToArray(), t.Name, Mode.Lines)).ToList();
         foreach (var group in (points ?? []).GroupBy(p => p.Stability).OrderBy(g => g.Key))
         {
             string symbol = group.Key switch { Stability.Stable => "circle", Stability.Saddle => "circle-open", _ => "x" };
-            traces.Add(new Scatter
-            {
-                x = group.Select(p => p.Projection[xAxis]).ToArray(), y = group.Select(p => p.Projection[yAxis]).ToArray(),
-                mode = "markers", name = $"{group.Key.ToString().ToLowerInvariant()} points",
-                marker = new Marker { symbol = symbol, size = 9, color = "black" },
-            });
+            charts.Add(With(Scatter(group.Select(p => p.Projection[xAxis]).ToArray(), group.Select(p => p.Projection[yAxis]).ToArray(),
+                $"{group.Key.ToString().ToLowerInvariant()} points", Mode.Markers), t => t.SetProperty("marker", Obj(("symbol", symbol), ("size", 7), ("color", "black")))));
         }
-        return Finish(Chart.Plot(traces), title, xTitle, yTitle, 600, 550);
+        return Finish(Combine(charts), title, xTitle, yTitle, PaperStyle.SingleColumnMm, 75);
     }
 
     /// <summary>
     /// A weight matrix as a heat map with units ordered E then I: excitatory weights blue,
     /// inhibitory red (the signed effective weights make the colour).
     /// </summary>
-    public static PlotlyChart WeightMatrix(Matrix w, int[]? ei, string title, bool rowsAreUnits = true, bool colsAreUnits = true, int width = 600, int height = 550)
+    public static GenericChart WeightMatrix(Matrix w, int[]? ei, string title, bool rowsAreUnits = true, bool colsAreUnits = true,
+        double widthMm = PaperStyle.SingleColumnMm, double heightMm = 75)
     {
         var rowOrder = rowsAreUnits ? ConnectivityAnalysis.EiOrder(ei, w.Rows) : Enumerable.Range(0, w.Rows).ToArray();
         var colOrder = colsAreUnits ? ConnectivityAnalysis.EiOrder(ei, w.Cols) : Enumerable.Range(0, w.Cols).ToArray();
         double max = Math.Max(1e-12, w.Data.Max(v => Math.Abs((double)v)));
         var z = rowOrder.Select(i => colOrder.Select(j => (double)w[i, j]).ToArray()).ToArray();
-        var heat = new Heatmap
+        var heat = Plotly.NET.CSharp.Chart.Heatmap<double, int, int, string>(z, ShowScale: true);
+        With(heat, t =>
         {
-            z = z, zmin = -max, zmax = max,
-            colorscale = new object[] { new object[] { 0.0, Red }, new object[] { 0.5, "#ffffff" }, new object[] { 1.0, Blue } },
-        };
-        var chart = Chart.Plot(heat);
-        chart.WithLayout(new Layout.Layout { title = title, yaxis = new Yaxis { autorange = "reversed", title = "to" }, xaxis = new Xaxis { title = "from" }, width = width, height = height });
-        chart.WithWidth(width);
-        chart.WithHeight(height);
-        return chart;
+            t.SetProperty("zmin", -max);
+            t.SetProperty("zmax", max);
+            t.SetProperty("colorscale", new object[] { new object[] { 0.0, Red }, new object[] { 0.5, "#ffffff" }, new object[] { 1.0, Blue } });
+            t.SetProperty("colorbar", Obj(("thickness", 8), ("outlinewidth", 0)));
+        });
+        Axis(heat, "yaxis", ("autorange", "reversed"));
+        return Finish(heat, title, "from", "to", widthMm, heightMm);
     }
 
     /// <summary>A histogram of weights.</summary>
-    public static PlotlyChart WeightHistogram(PyCog.Analysis.Histogram h, string title) =>
-        Finish(Chart.Plot(new Bar
-        {
-            x = h.Edges.Take(h.Counts.Length).Select((e, i) => (e + h.Edges[i + 1]) / 2).ToArray(), y = h.Counts, name = "weights",
-        }), title, "|weight|", "count", 600, 400);
+    public static GenericChart WeightHistogram(PyCog.Analysis.Histogram h, string title) =>
+        Finish(Plotly.NET.CSharp.Chart.Column<double, double, string>(h.Counts.Select(c => (double)c).ToArray(),
+            Keys: h.Edges.Take(h.Counts.Length).Select((e, i) => (e + h.Edges[i + 1]) / 2).ToArray(), Name: "weights"), title, "|weight|", "count");
 
     /// <summary>Validation performance (or RMSE) against trials seen, one line per run (several seeds on one plot: paper Fig. 9).</summary>
-    public static PlotlyChart TrainingCurves(IEnumerable<(string Name, SavedNetwork Network)> runs, string title = "Training", bool logTrials = false)
+    public static GenericChart TrainingCurves(IEnumerable<(string Name, SavedNetwork Network)> runs, string title = "Training", bool logTrials = false)
     {
         string measure = "performance";
-        var traces = runs.Select(r =>
+        var charts = runs.Select(r =>
         {
             var (trials, values, m) = ConnectivityAnalysis.TrainingCurve(r.Network);
             measure = m;
             // A log axis cannot show the validation before the first step (0 trials).
             var keep = Enumerable.Range(0, trials.Length).Where(i => !logTrials || trials[i] > 0).ToArray();
-            return new Scatter { x = keep.Select(i => trials[i]).ToArray(), y = keep.Select(i => values[i]).ToArray(), mode = "lines+markers", name = r.Name };
+            return Scatter(keep.Select(i => (double)trials[i]).ToArray(), keep.Select(i => values[i]).ToArray(), r.Name, Mode.Lines_Markers);
         }).ToList();
-        var chart = Finish(Chart.Plot(traces), title, logTrials ? "trials (log scale)" : "trials", measure);
-        if (logTrials) chart.WithLayout(new Layout.Layout { title = title, xaxis = new Xaxis { type = "log", title = "trials (log scale)" }, yaxis = new Yaxis { title = measure }, width = 700, height = 450 });
-        return chart;
+        var chart = Combine(charts);
+        if (logTrials) Axis(chart, "xaxis", ("type", "log"));
+        return Finish(chart, title, logTrials ? "trials (log scale)" : "trials", measure);
     }
 
     /// <summary>
@@ -182,30 +154,24 @@ public static class Charts
     /// reach their criterion are left out and counted in the title. A sweep's networks:
     /// <c>SweepResults.Collect(file).Select(r =&gt; r.Trained)</c>; a run without a file counts as not reached.
     /// </summary>
-    public static PlotlyChart TrialsToCriterion(IEnumerable<SavedNetwork?> networks, string title = "Trials to criterion")
+    public static GenericChart TrialsToCriterion(IEnumerable<SavedNetwork?> networks, string title = "Trials to criterion")
     {
         var all = networks.ToList();
         var reached = all.OfType<SavedNetwork>().Where(n => n.Termination?.Reached == true).ToList();
         var tasks = reached.Select(n => n.Task).Distinct().ToList();
-        var median = new Bar
-        {
-            x = tasks.ToArray(), name = "median", opacity = 0.35,
-            y = tasks.Select(t => { var v = reached.Where(n => n.Task == t).Select(n => (double)n.Trials).Order().ToList(); return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2; }).ToArray(),
-        };
-        var runs = new Scatter
-        {
-            x = reached.Select(n => n.Task).ToArray(), y = reached.Select(n => (double)n.Trials).ToArray(), mode = "markers", name = "runs",
-            text = reached.Select(n => $"seed {n.Seed}").ToArray(),
-        };
+        var medians = tasks.Select(t => { var v = reached.Where(n => n.Task == t).Select(n => (double)n.Trials).Order().ToList(); return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2; }).ToArray();
+        var median = With(Plotly.NET.CSharp.Chart.Column<double, string, string>(medians, Keys: tasks, Name: "median"), t => t.SetProperty("opacity", 0.35));
+        var runs = With(Plotly.NET.CSharp.Chart.Point<string, double, string>(reached.Select(n => n.Task), reached.Select(n => (double)n.Trials), Name: "runs"),
+            t => { t.SetProperty("text", reached.Select(n => $"seed {n.Seed}").ToArray()); t.SetProperty("marker", Obj(("size", 5))); });
         int missing = all.Count - reached.Count;
         string full = missing == 0 ? title : $"{title} ({missing} of {all.Count} runs not reached)";
-        var chart = Finish(Chart.Plot(new Trace[] { median, runs }), full, "task", "trials (log scale)", 800, 450);
-        chart.WithLayout(new Layout.Layout { title = full, yaxis = new Yaxis { type = "log", title = "trials (log scale)" }, xaxis = new Xaxis { title = "task" }, width = 800, height = 450 });
-        return chart;
+        var chart = Combine([median, runs]);
+        Axis(chart, "yaxis", ("type", "log"));
+        return Finish(chart, full, "task", "trials (log scale)", PaperStyle.DoubleColumnMm, 70);
     }
 
     /// <summary>Variance explained by each principal component.</summary>
-    public static PlotlyChart ExplainedVariance(PcaResult pca, int k = 10) =>
-        Finish(Chart.Plot(new Bar { x = Enumerable.Range(1, Math.Min(k, pca.ExplainedVariance.Length)).ToArray(), y = pca.ExplainedVariance.Take(k).ToArray() }),
-            "PCA", "component", "fraction of variance", 500, 400);
+    public static GenericChart ExplainedVariance(PcaResult pca, int k = 10) =>
+        Finish(Plotly.NET.CSharp.Chart.Column<double, int, string>(pca.ExplainedVariance.Take(k).ToArray(),
+            Keys: Enumerable.Range(1, Math.Min(k, pca.ExplainedVariance.Length)).ToArray(), Name: "variance"), "PCA", "component", "fraction of variance");
 }

@@ -1,3 +1,4 @@
+using Plotly.NET;
 using XPlot.Plotly;
 
 namespace PyCog.Plotting;
@@ -31,18 +32,36 @@ public sealed class NotebookFigures
     public List<string> Written { get; } = [];
 
     /// <summary>
-    /// Writes the chart as <paramref name="name"/>.png (twice the size, for print) and .svg, at
-    /// exactly <paramref name="width"/> x <paramref name="height"/>, and returns the chart, so that a
-    /// cell ending in <c>figures.Save(chart, "name")</c> also shows it (PyCog.Interactive's formatter).
+    /// Writes the chart as <paramref name="name"/>.png (300 dpi) and .svg (in millimetres) at its
+    /// printed size, and returns the chart, so that a cell ending in
+    /// <c>figures.Save(chart, "name")</c> also shows it (PyCog.Interactive's formatter).
+    /// </summary>
+    public GenericChart Save(GenericChart chart, string name)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        string path = Path.Combine(_directory, name + ".png");
+        Export(path, () => ChartExport.Save(chart, path, Path.ChangeExtension(path, ".svg")));
+        return chart;
+    }
+
+    /// <summary>
+    /// Writes an XPlot.Plotly chart (one a user built in a cell) as <paramref name="name"/>.png
+    /// (twice the size) and .svg, at exactly <paramref name="width"/> x <paramref name="height"/>
+    /// pixels, and returns it.
     /// </summary>
     public PlotlyChart Save(PlotlyChart chart, string name, int width = 900, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(chart);
         string path = Path.Combine(_directory, name + ".png");
+        Export(path, () => ChartExport.Save(chart, width, height, 2, null, (ImageFormat.Png, path), (ImageFormat.Svg, Path.ChangeExtension(path, ".svg"))));
+        return chart;
+    }
+
+    void Export(string path, Action export)
+    {
         try
         {
-            // The figure alone at its size: PNG at twice the resolution for print, and SVG.
-            ChartExport.Save(chart, width, height, 2, null, (ImageFormat.Png, path), (ImageFormat.Svg, Path.ChangeExtension(path, ".svg")));
+            export();
             Written.Add(path);
         }
         catch (InvalidOperationException e) when (!_requirePng)
@@ -51,7 +70,6 @@ public sealed class NotebookFigures
             if (!_warned) Console.WriteLine($"(PNG export skipped: {e.Message})");
             _warned = true;
         }
-        return chart;
     }
 
     /// <summary>The folder holding PyCog.sln above the working directory (the working directory if none).</summary>

@@ -22,7 +22,7 @@ public class KernelTests
     {
         var kernel = new CSharpKernel();
         await new PyCogKernelExtension().OnLoadAsync(kernel);
-        string refs = string.Join("\n", new[] { typeof(LiveTraining), typeof(Trainer), typeof(PyCog.Plotting.Charts), typeof(XPlot.Plotly.PlotlyChart) }
+        string refs = string.Join("\n", new[] { typeof(LiveTraining), typeof(Trainer), typeof(PyCog.Plotting.Charts), typeof(XPlot.Plotly.PlotlyChart), typeof(Plotly.NET.GenericChart) }
             .Select(t => $"#r \"{t.Assembly.Location}\""));
         var result = await kernel.SendAsync(new SubmitCode(refs + "\nusing PyCog.Interactive; using PyCog.Tasks; using PyCog.Training; using PyCog.Simulation;"));
         Assert.DoesNotContain(result.Events, e => e is CommandFailed);
@@ -42,7 +42,14 @@ public class KernelTests
         Assert.Contains("80 excitatory, 20 inhibitory", card);
         Assert.Contains("Plotly.newPlot", card);
         result = await kernel.SendAsync(new SubmitCode("PyCog.Plotting.Charts.Lines(new[] { (\"a\", new double[] { 1, 2 }, new double[] { 3, 4 }) }, \"t\", \"x\", \"y\")"));
-        Assert.Contains("Plotly.newPlot", Html(result.Events.OfType<ReturnValueProduced>().Single()));
+        var chart = Html(result.Events.OfType<ReturnValueProduced>().Single());
+        Assert.Contains("Plotly.newPlot", chart);
+        Assert.Contains("\"y\":[3.0,4.0]", chart);
+        // A chart a user builds with XPlot.Plotly in a cell displays too.
+        result = await kernel.SendAsync(new SubmitCode("XPlot.Plotly.Chart.Plot(new XPlot.Plotly.Scatter { x = new[] { 1, 2 }, y = new[] { 5, 6 } })"));
+        var user = Html(result.Events.OfType<ReturnValueProduced>().Single());
+        Assert.Contains("Plotly.newPlot", user);
+        Assert.Contains("\"y\":[5,6]", user);
     }
 
     /// <summary>Runs the cell, presses stop after three redraws, and reads the checkpoint once the run let go of it.</summary>

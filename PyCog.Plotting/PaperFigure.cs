@@ -1,0 +1,72 @@
+using Plotly.NET;
+using static PyCog.Plotting.Plot;
+
+namespace PyCog.Plotting;
+
+/// <summary>
+/// Several charts laid out as one journal figure: a grid of panels with bold panel letters
+/// (A, B, ...) at their top left, optionally sharing axes, at a journal width (85 mm single
+/// column, 174 mm double column) in the one font of <see cref="PaperStyle"/>. Panel titles are
+/// dropped: the letters and the caption name them. Save it with <see cref="ChartExport.Save(GenericChart, string[])"/>
+/// (PNG at 300 dpi and SVG in millimetres) or <see cref="NotebookFigures"/>.
+/// </summary>
+public static class PaperFigure
+{
+    /// <summary>Horizontal gap between panels, as a fraction of a panel's width (plotly.js's grid xgap).</summary>
+    const double XGap = 0.42;
+
+    /// <summary>Vertical gap between panels, as a fraction of a panel's height (plotly.js's grid ygap).</summary>
+    const double YGap = 0.5;
+
+    /// <summary>
+    /// Lays out <paramref name="panels"/> row by row on a <paramref name="rows"/> x
+    /// <paramref name="columns"/> grid, <paramref name="widthMm"/> wide and
+    /// <paramref name="heightMm"/> high. <paramref name="shareY"/> gives the panels of a row one y
+    /// range (their y axes match the row's first), <paramref name="shareX"/> the panels of a
+    /// column one x range. Each panel's legend is kept only when <paramref name="legends"/> is set.
+    /// </summary>
+    public static GenericChart Compose(IReadOnlyList<GenericChart> panels, int rows, int columns, double widthMm = PaperStyle.DoubleColumnMm, double heightMm = 110,
+        bool shareX = false, bool shareY = false, bool legends = false)
+    {
+        ArgumentNullException.ThrowIfNull(panels);
+        if (rows < 1 || columns < 1 || panels.Count == 0 || panels.Count > rows * columns)
+            throw new ArgumentException($"{panels.Count} panels do not fit a {rows} x {columns} grid.", nameof(panels));
+        foreach (var panel in panels)
+        {
+            GenericChart.getLayout(panel).RemoveProperty("title");
+            if (!legends) With(panel, t => t.SetProperty("showlegend", false));
+        }
+        var grid = Plotly.NET.CSharp.Chart.Grid(panels, rows, columns, XGap: XGap, YGap: YGap);
+        var layout = GenericChart.getLayout(grid);
+        layout.RemoveProperty("title");
+        var letters = new List<object>();
+        for (int k = 0; k < panels.Count; k++)
+        {
+            int row = k / columns, column = k % columns;
+            var (x0, _) = Domain(column, columns, XGap);
+            var (_, y1) = Domain(rows - 1 - row, rows, YGap);
+            letters.Add(Obj(("text", $"<b>{(char)('A' + k)}</b>"), ("x", x0), ("y", y1), ("xref", "paper"), ("yref", "paper"),
+                ("xanchor", "right"), ("yanchor", "bottom"), ("xshift", -26), ("yshift", 4), ("showarrow", false),
+                ("font", Obj(("size", PaperStyle.FontSizePx * 1.25)))));
+            if (shareY && column > 0) Axis(grid, "yaxis" + Suffix(k), ("matches", "y" + Suffix(row * columns)));
+            if (shareX && row > 0) Axis(grid, "xaxis" + Suffix(k), ("matches", "x" + Suffix(column)));
+        }
+        layout.SetProperty("annotations", letters);
+        PaperStyle.Apply(grid, widthMm, heightMm);
+        return Layout(grid, "margin", Obj(("l", 52), ("r", 10), ("t", 24), ("b", 36)));
+    }
+
+    /// <summary>plotly.js's name suffix of panel <paramref name="k"/>'s axes (x, x2, x3, ...).</summary>
+    static string Suffix(int k) => k == 0 ? "" : (k + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The paper-coordinate span of cell <paramref name="index"/> of <paramref name="count"/> cells
+    /// with <paramref name="gap"/> between them, as plotly.js's layout grid places them.
+    /// </summary>
+    internal static (double Start, double End) Domain(int index, int count, double gap)
+    {
+        double cell = 1 / (count + (count - 1) * gap);
+        double start = index * cell * (1 + gap);
+        return (start, start + cell);
+    }
+}

@@ -1,0 +1,74 @@
+using DynamicObj;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using C = Plotly.NET.CSharp.Chart;
+
+namespace PyCog.Plotting;
+
+/// <summary>
+/// The few Plotly.NET calls the chart builders share. Traces come from Plotly.NET.CSharp's typed
+/// constructors; what its C# surface does not reach (error bars, annotations, the layout's
+/// template) is set by plotly.js property name on Plotly.NET's dynamic objects.
+/// </summary>
+static class Plot
+{
+    /// <summary>A plotly.js object from (property, value) pairs.</summary>
+    public static DynamicObj.DynamicObj Obj(params (string Key, object Value)[] properties)
+    {
+        var o = new DynamicObj.DynamicObj();
+        foreach (var (key, value) in properties) o.SetProperty(key, value);
+        return o;
+    }
+
+    /// <summary>Markers and/or lines through (x, y).</summary>
+    public static GenericChart Scatter(double[] x, double[] y, string name, StyleParam.Mode mode, bool showLegend = true, string? colour = null, string? dash = null)
+    {
+        var chart = C.Scatter<double, double, string>(x, y, mode, Name: name, ShowLegend: showLegend);
+        var marker = Obj(("size", 5));
+        var line = Obj(("width", 1.25));
+        if (colour is not null) { marker.SetProperty("color", colour); line.SetProperty("color", colour); }
+        if (dash is not null) line.SetProperty("dash", dash);
+        return With(chart, t => { t.SetProperty("marker", marker); t.SetProperty("line", line); });
+    }
+
+    /// <summary>Symmetric error bars on y.</summary>
+    public static GenericChart WithYErrors(GenericChart chart, double[] errors) =>
+        With(chart, t => t.SetProperty("error_y", Obj(("type", "data"), ("array", errors), ("visible", true), ("thickness", 1), ("width", 2))));
+
+    /// <summary>Changes every trace of the chart.</summary>
+    public static GenericChart With(GenericChart chart, Action<Trace> change)
+    {
+        foreach (var trace in chart.GetTraces()) change(trace);
+        return chart;
+    }
+
+    /// <summary>Several charts on the same axes.</summary>
+    public static GenericChart Combine(IEnumerable<GenericChart> charts) => C.Combine(charts);
+
+    /// <summary>Sets one layout property.</summary>
+    public static GenericChart Layout(GenericChart chart, string key, object value)
+    {
+        GenericChart.getLayout(chart).SetProperty(key, value);
+        return chart;
+    }
+
+    /// <summary>Sets properties of the layout's x (or y) axis, keeping those already set.</summary>
+    public static GenericChart Axis(GenericChart chart, string axis, params (string Key, object Value)[] properties)
+    {
+        var layout = GenericChart.getLayout(chart);
+        var existing = layout.TryGetPropertyValue(axis);
+        var o = existing is not null && existing.Value is DynamicObj.DynamicObj d ? d : new DynamicObj.DynamicObj();
+        foreach (var (key, value) in properties) o.SetProperty(key, value);
+        layout.SetProperty(axis, o);
+        return chart;
+    }
+
+    /// <summary>Axis titles, an optional title and the paper look at the given size (mm).</summary>
+    public static GenericChart Finish(GenericChart chart, string title, string xTitle, string yTitle, double widthMm = PaperStyle.SingleColumnMm, double heightMm = 64)
+    {
+        Axis(chart, "xaxis", ("title", Obj(("text", xTitle))));
+        Axis(chart, "yaxis", ("title", Obj(("text", yTitle))));
+        if (title.Length > 0) Layout(chart, "title", Obj(("text", title), ("x", 0.02), ("xanchor", "left"), ("font", Obj(("size", PaperStyle.FontSizePx)))));
+        return PaperStyle.Apply(chart, widthMm, heightMm);
+    }
+}
