@@ -44,6 +44,9 @@ public sealed class NotebookFigures
         return chart;
     }
 
+    /// <summary>Sets the chart's size to <paramref name="widthMm"/> x <paramref name="heightMm"/> and saves it (see <see cref="Save(GenericChart, string)"/>).</summary>
+    public GenericChart Save(GenericChart chart, string name, double widthMm, double heightMm) => Save(chart.WithSizeMm(widthMm, heightMm), name);
+
     /// <summary>
     /// Writes an XPlot.Plotly chart (one a user built in a cell) as <paramref name="name"/>.png
     /// (twice the size) and .svg, at exactly <paramref name="width"/> x <paramref name="height"/>

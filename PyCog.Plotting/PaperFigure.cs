@@ -7,7 +7,7 @@ namespace PyCog.Plotting;
 /// Several charts laid out as one journal figure: a grid of panels with bold panel letters
 /// (A, B, ...) at their top left, optionally sharing axes, at a journal width (85 mm single
 /// column, 174 mm double column) in the one font of <see cref="PaperStyle"/>. Panel titles are
-/// dropped: the letters and the caption name them. Save it with <see cref="ChartExport.Save(GenericChart, string[])"/>
+/// dropped: the letters and the caption name them. The charts given are copied, not changed. Save it with <see cref="ChartExport.Save(GenericChart, string[])"/>
 /// (PNG at 300 dpi and SVG in millimetres) or <see cref="NotebookFigures"/>.
 /// </summary>
 public static class PaperFigure
@@ -21,20 +21,22 @@ public static class PaperFigure
     /// <summary>
     /// Lays out <paramref name="panels"/> row by row on a <paramref name="rows"/> x
     /// <paramref name="columns"/> grid, <paramref name="widthMm"/> wide and
-    /// <paramref name="heightMm"/> high. <paramref name="shareY"/> gives the panels of a row one y
-    /// range (their y axes match the row's first), <paramref name="shareX"/> the panels of a
-    /// column one x range. Each panel's legend is kept only when <paramref name="legends"/> is set.
+    /// <paramref name="heightMm"/> high. <paramref name="shareYInRows"/> lists the rows (0 = top)
+    /// whose panels share one y range (their y axes match the row's first panel's);
+    /// <paramref name="shareXInColumns"/> the columns whose panels share one x range. The figure has one legend, showing the traces of the panels listed in
+    /// <paramref name="legendPanels"/> (0 = panel A; none when null).
     /// </summary>
     public static GenericChart Compose(IReadOnlyList<GenericChart> panels, int rows, int columns, double widthMm = PaperStyle.DoubleColumnMm, double heightMm = 110,
-        bool shareX = false, bool shareY = false, bool legends = false)
+        IReadOnlyCollection<int>? shareXInColumns = null, IReadOnlyCollection<int>? shareYInRows = null, IReadOnlyCollection<int>? legendPanels = null)
     {
         ArgumentNullException.ThrowIfNull(panels);
         if (rows < 1 || columns < 1 || panels.Count == 0 || panels.Count > rows * columns)
             throw new ArgumentException($"{panels.Count} panels do not fit a {rows} x {columns} grid.", nameof(panels));
-        foreach (var panel in panels)
+        panels = panels.Select(Copy).ToList();   // the charts given stay as they are
+        for (int k = 0; k < panels.Count; k++)
         {
-            GenericChart.getLayout(panel).RemoveProperty("title");
-            if (!legends) With(panel, t => t.SetProperty("showlegend", false));
+            GenericChart.getLayout(panels[k]).RemoveProperty("title");
+            if (legendPanels?.Contains(k) != true) With(panels[k], t => t.SetProperty("showlegend", false));
         }
         var grid = Plotly.NET.CSharp.Chart.Grid(panels, rows, columns, XGap: XGap, YGap: YGap);
         var layout = GenericChart.getLayout(grid);
@@ -48,8 +50,8 @@ public static class PaperFigure
             letters.Add(Obj(("text", $"<b>{(char)('A' + k)}</b>"), ("x", x0), ("y", y1), ("xref", "paper"), ("yref", "paper"),
                 ("xanchor", "right"), ("yanchor", "bottom"), ("xshift", -26), ("yshift", 4), ("showarrow", false),
                 ("font", Obj(("size", PaperStyle.FontSizePx * 1.25)))));
-            if (shareY && column > 0) Axis(grid, "yaxis" + Suffix(k), ("matches", "y" + Suffix(row * columns)));
-            if (shareX && row > 0) Axis(grid, "xaxis" + Suffix(k), ("matches", "x" + Suffix(column)));
+            if (shareYInRows?.Contains(row) == true && column > 0) Axis(grid, "yaxis" + Suffix(k), ("matches", "y" + Suffix(row * columns)));
+            if (shareXInColumns?.Contains(column) == true && row > 0) Axis(grid, "xaxis" + Suffix(k), ("matches", "x" + Suffix(column)));
         }
         layout.SetProperty("annotations", letters);
         PaperStyle.Apply(grid, widthMm, heightMm);

@@ -73,8 +73,10 @@ public static class PaperStyle
         layout.SetProperty("margin", Plot.Obj(("l", 44), ("r", 8), ("t", 22), ("b", 34)));
         layout.SetProperty("legend", Plot.Obj(("font", Plot.Obj(("size", FontSizePx))), ("tracegroupgap", 2), ("itemwidth", 30), ("bgcolor", "rgba(255,255,255,0)")));
         var axis = Plot.Obj(("showline", true), ("linecolor", "black"), ("linewidth", 1), ("ticks", "outside"), ("ticklen", 3), ("tickwidth", 1),
-            ("showgrid", false), ("zeroline", false), ("automargin", true), ("title", Plot.Obj(("standoff", 4))));
+            ("showgrid", false), ("zeroline", false), ("automargin", true),
+            ("title", Plot.Obj(("standoff", 4), ("font", Plot.Obj(("size", FontSizePx))))));
         // A template styles every axis of every panel (xaxis2, yaxis3, ...) without naming them.
+        // plotly.js draws axis titles 1.2x the layout font and the colour bar's its own way: one size for all.
         layout.SetProperty("template", Plot.Obj(("layout", Plot.Obj(("xaxis", axis), ("yaxis", axis), ("font", Plot.Obj(("family", FontFamily)))))));
         return chart;
     }

@@ -42,6 +42,25 @@ static class Plot
         return chart;
     }
 
+    /// <summary>
+    /// A deep copy of the chart: Plotly.NET's combinators (a grid above all) change the traces they
+    /// are given, and a chart already shown or saved must not move to another panel's axes.
+    /// </summary>
+    public static GenericChart Copy(GenericChart chart)
+    {
+        var overwrite = Microsoft.FSharp.Core.FSharpOption<bool>.Some(true);
+        var instance = Microsoft.FSharp.Core.FSharpOption<bool>.Some(false);
+        var traces = chart.GetTraces().Select(t =>
+        {
+            var copy = new Trace2D(t.type);
+            t.DeepCopyPropertiesTo(copy, overwrite, instance);
+            return (Trace)copy;
+        });
+        var layout = new Plotly.NET.Layout();
+        GenericChart.getLayout(chart).DeepCopyPropertiesTo(layout, overwrite, instance);
+        return GenericChart.NewMultiChart(Microsoft.FSharp.Collections.ListModule.OfSeq(traces), layout, GenericChart.getConfig(chart), GenericChart.getDisplayOptions(chart));
+    }
+
     /// <summary>Several charts on the same axes.</summary>
     public static GenericChart Combine(IEnumerable<GenericChart> charts) => C.Combine(charts);
 

@@ -134,7 +134,7 @@ sealed class FixedPointsCommand : Command<FixedPointsCommand.Settings>
             var view = FixedPointProjection.Of(trials, points, net.Config.HiddenActivation);
             var chart = Charts.StateSpace(view.Trajectories, 0, 1, "PC 1", "PC 2", $"{net.Task}: fixed and slow points, input from {source}", view.Points);
             string svg = Path.ChangeExtension(plot, ".svg");
-            ChartExport.Save(chart, plot, svg);
+            ChartExport.Save(chart.WithSizeMm(PaperStyle.DoubleColumnMm, 110), plot, svg);
             AnsiConsole.MarkupLine($"Wrote [blue]{Markup.Escape(plot)}[/] and [blue]{Markup.Escape(svg)}[/]");
         }
         return 0;

@@ -159,7 +159,9 @@ public class ChartTests
     {
         var points = Points();
         var panels = Enumerable.Range(0, 4).Select(_ => Charts.Psychometric([("m", points, null)])).ToList();
-        var figure = PaperFigure.Compose(panels, 2, 2, PaperStyle.DoubleColumnMm, 120, shareY: true);
+        string before = panels[3].Json();
+        var figure = PaperFigure.Compose(panels, 2, 2, PaperStyle.DoubleColumnMm, 120, shareYInRows: [1], shareXInColumns: [0]);
+        Assert.Equal(before, panels[3].Json());   // the panels given are not moved onto the grid's axes
         var json = System.Text.Json.JsonDocument.Parse(figure.Json()).RootElement;
         var layout = json.GetProperty("layout");
         var letters = layout.GetProperty("annotations").EnumerateArray().ToList();
@@ -169,9 +171,11 @@ public class ChartTests
         Assert.Equal(1.42 / 2.42, letters[1].GetProperty("x").GetDouble(), 9);
         Assert.Equal(1.0, letters[0].GetProperty("y").GetDouble(), 9);
         Assert.Equal(1 / 2.5, letters[2].GetProperty("y").GetDouble(), 9);   // ygap 0.5: the lower row ends at 1 / 2.5
-        Assert.Equal("y", layout.GetProperty("yaxis2").GetProperty("matches").GetString());
-        Assert.Equal("y3", layout.GetProperty("yaxis4").GetProperty("matches").GetString());
-        Assert.False(layout.TryGetProperty("yaxis3", out var y3) && y3.TryGetProperty("matches", out _));
+        string? matches(string axis) => layout.TryGetProperty(axis, out var a) && a.TryGetProperty("matches", out var m) ? m.GetString() : null;
+        Assert.Equal("y3", matches("yaxis4"));   // row 1 shares y
+        Assert.Null(matches("yaxis2"));          // row 0 does not
+        Assert.Equal("x", matches("xaxis3"));    // column 0 shares x
+        Assert.Null(matches("xaxis4"));
         Assert.Equal(PaperStyle.Pixels(174), layout.GetProperty("width").GetInt32());
         Assert.Equal(PaperStyle.FontSizePx, layout.GetProperty("font").GetProperty("size").GetDouble(), 9);
         Assert.Equal(4, json.GetProperty("data").GetArrayLength());   // one trace per panel
