@@ -16,7 +16,7 @@ public static class PaperFigure
     const double XGap = 0.42;
 
     /// <summary>Vertical gap between panels, as a fraction of a panel's height (plotly.js's grid ygap).</summary>
-    const double YGap = 0.5;
+    const double YGap = 0.35;
 
     /// <summary>
     /// Lays out <paramref name="panels"/> row by row on a <paramref name="rows"/> x
@@ -38,9 +38,17 @@ public static class PaperFigure
             GenericChart.getLayout(panels[k]).RemoveProperty("title");
             if (legendPanels?.Contains(k) != true) With(panels[k], t => t.SetProperty("showlegend", false));
         }
+        // Each panel's own axes (titles, log scales, ranges), to be put on the panel's axes of the grid.
+        // (Copied now: the grid merges the panels' layouts into one another's objects.)
+        var axes = panels.Select(p => (X: OwnAxis(p, "xaxis"), Y: OwnAxis(p, "yaxis"))).ToList();
         var grid = Plotly.NET.CSharp.Chart.Grid(panels, rows, columns, XGap: XGap, YGap: YGap);
         var layout = GenericChart.getLayout(grid);
         layout.RemoveProperty("title");
+        for (int k = 0; k < panels.Count; k++)
+        {
+            PanelAxis(layout, "x", k, axes[k].X);
+            PanelAxis(layout, "y", k, axes[k].Y);
+        }
         var letters = new List<object>();
         for (int k = 0; k < panels.Count; k++)
         {
@@ -56,6 +64,23 @@ public static class PaperFigure
         layout.SetProperty("annotations", letters);
         PaperStyle.Apply(grid, widthMm, heightMm);
         return Layout(grid, "margin", Obj(("l", 52), ("r", 10), ("t", 24), ("b", 36)));
+    }
+
+    /// <summary>A deep copy of a panel's axis (an empty one if it has none).</summary>
+    static Plotly.NET.LayoutObjects.LinearAxis OwnAxis(GenericChart panel, string name)
+    {
+        var axis = new Plotly.NET.LayoutObjects.LinearAxis();
+        if (GenericChart.getLayout(panel).TryGetPropertyValue(name) is { } v && v.Value is DynamicObj.DynamicObj d)
+            d.DeepCopyPropertiesTo(axis, Microsoft.FSharp.Core.FSharpOption<bool>.Some(true), Microsoft.FSharp.Core.FSharpOption<bool>.Some(false));
+        return axis;
+    }
+
+    /// <summary>Puts a panel's own axis (or a fresh one) on the grid as its axis <paramref name="letter"/>{k + 1}, with axis references renamed to match.</summary>
+    static void PanelAxis(Plotly.NET.Layout layout, string letter, int k, Plotly.NET.LayoutObjects.LinearAxis axis)
+    {
+        // An axis tied to its panel's other axis (equal scales) must name that panel's axis.
+        if (axis.TryGetPropertyValue("scaleanchor") is { } anchor && anchor.Value is string a) axis.SetProperty("scaleanchor", a[..1] + Suffix(k));
+        layout.SetProperty(letter + "axis" + Suffix(k), axis);
     }
 
     /// <summary>plotly.js's name suffix of panel <paramref name="k"/>'s axes (x, x2, x3, ...).</summary>

@@ -71,12 +71,15 @@ static class Plot
         return chart;
     }
 
-    /// <summary>Sets properties of the layout's x (or y) axis, keeping those already set.</summary>
+    /// <summary>
+    /// Sets properties of the layout's x (or y) axis, keeping those already set. The axis is
+    /// Plotly.NET's typed <see cref="Plotly.NET.LayoutObjects.LinearAxis"/>: a grid moves only typed
+    /// axes onto its panels.
+    /// </summary>
     public static GenericChart Axis(GenericChart chart, string axis, params (string Key, object Value)[] properties)
     {
         var layout = GenericChart.getLayout(chart);
-        var existing = layout.TryGetPropertyValue(axis);
-        var o = existing is not null && existing.Value is DynamicObj.DynamicObj d ? d : new DynamicObj.DynamicObj();
+        var o = layout.TryGetPropertyValue(axis) is { } existing && existing.Value is Plotly.NET.LayoutObjects.LinearAxis typed ? typed : new Plotly.NET.LayoutObjects.LinearAxis();
         foreach (var (key, value) in properties) o.SetProperty(key, value);
         layout.SetProperty(axis, o);
         return chart;

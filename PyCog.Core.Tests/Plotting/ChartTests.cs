@@ -158,7 +158,7 @@ public class ChartTests
     public void MultiPanelFiguresLetterEachPanelAtItsTopLeftAndShareAxes()
     {
         var points = Points();
-        var panels = Enumerable.Range(0, 4).Select(_ => Charts.Psychometric([("m", points, null)])).ToList();
+        var panels = Enumerable.Range(0, 4).Select(k => Charts.Psychometric([("m", points, null)], xTitle: $"x of {k}", yTitle: $"y of {k}")).ToList();
         string before = panels[3].Json();
         var figure = PaperFigure.Compose(panels, 2, 2, PaperStyle.DoubleColumnMm, 120, shareYInRows: [1], shareXInColumns: [0]);
         Assert.Equal(before, panels[3].Json());   // the panels given are not moved onto the grid's axes
@@ -170,13 +170,19 @@ public class ChartTests
         Assert.Equal(0.0, letters[0].GetProperty("x").GetDouble(), 9);
         Assert.Equal(1.42 / 2.42, letters[1].GetProperty("x").GetDouble(), 9);
         Assert.Equal(1.0, letters[0].GetProperty("y").GetDouble(), 9);
-        Assert.Equal(1 / 2.5, letters[2].GetProperty("y").GetDouble(), 9);   // ygap 0.5: the lower row ends at 1 / 2.5
+        Assert.Equal(1 / 2.35, letters[2].GetProperty("y").GetDouble(), 9);   // ygap 0.35: the lower row ends at 1 / 2.35
         string? matches(string axis) => layout.TryGetProperty(axis, out var a) && a.TryGetProperty("matches", out var m) ? m.GetString() : null;
         Assert.Equal("y3", matches("yaxis4"));   // row 1 shares y
         Assert.Null(matches("yaxis2"));          // row 0 does not
         Assert.Equal("x", matches("xaxis3"));    // column 0 shares x
         Assert.Null(matches("xaxis4"));
         Assert.Equal(PaperStyle.Pixels(174), layout.GetProperty("width").GetInt32());
+        for (int k = 0; k < 4; k++)   // each panel keeps its own axis titles, on its own axes
+        {
+            string suffix = k == 0 ? "" : $"{k + 1}";
+            Assert.Equal($"x of {k}", layout.GetProperty("xaxis" + suffix).GetProperty("title").GetProperty("text").GetString());
+            Assert.Equal($"y of {k}", layout.GetProperty("yaxis" + suffix).GetProperty("title").GetProperty("text").GetString());
+        }
         Assert.Equal(PaperStyle.FontSizePx, layout.GetProperty("font").GetProperty("size").GetDouble(), 9);
         Assert.Equal(4, json.GetProperty("data").GetArrayLength());   // one trace per panel
         Assert.Equal(4, json.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("xaxis").GetString()).Distinct().Count());
