@@ -8,8 +8,8 @@ namespace PyCog.Interactive;
 
 /// <summary>
 /// Training from a notebook cell: one display that redraws at every validation, and the kernel's
-/// cancellation (VS Code's stop button) ending the run cleanly with its checkpoint saved, so that
-/// running the cell again resumes it.
+/// cancellation (VS Code's stop button) or SIGINT (Jupyter's, see <see cref="InterruptGuard"/>)
+/// ending the run cleanly with its checkpoint saved, so that running the cell again resumes it.
 /// </summary>
 public static class LiveTraining
 {
@@ -30,6 +30,8 @@ public static class LiveTraining
         var shown = context?.Display(view);
         view.Changed += shown is not null ? () => shown.Update(view) : () => Console.WriteLine(view.ToString());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, context?.CancellationToken ?? CancellationToken.None);
+        // In a kernel, Jupyter's stop button (SIGINT) stops this run, not the kernel.
+        using var guard = context is not null ? InterruptGuard.Install(stop.Cancel) : null;
         var trainer = new Trainer(task, network, training)
         {
             CheckpointPath = checkpoint,

@@ -63,7 +63,7 @@ public static class PaperFigure
         }
         layout.SetProperty("annotations", letters);
         PaperStyle.Apply(grid, widthMm, heightMm);
-        return Layout(grid, "margin", Obj(("l", 52), ("r", 10), ("t", 24), ("b", 36)));
+        return Layout(grid, "margin", Obj(("l", 52), ("r", 18), ("t", 24), ("b", 36)));
     }
 
     /// <summary>A deep copy of a panel's axis (an empty one if it has none).</summary>

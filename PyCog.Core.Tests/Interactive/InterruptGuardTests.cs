@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+using PyCog.Interactive;
+using Xunit;
+
+namespace PyCog.Tests.Interactive;
+
+/// <summary>
+/// The guard a training cell installs: a real SIGINT sent to this process reaches the guard and
+/// none of the other handlers (in a kernel, the host's, which would end the process), and the
+/// others are back once the cell is done. (.ci/jupyter interrupts a training cell in a real kernel.)
+/// </summary>
+public class InterruptGuardTests
+{
+    [DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int sig);
+
+    const int SigInt = 2;
+
+    [Fact]
+    public async Task A_sigint_during_training_reaches_only_the_guard_and_the_other_handlers_return_afterwards()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        int others = 0;
+        // Stands for the kernel host's handler (it cancels the default action, so that a stray signal cannot end the test run).
+        using var host = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; Interlocked.Increment(ref others); });
+        var interrupted = new TaskCompletionSource();
+        using (var guard = InterruptGuard.Install(() => interrupted.TrySetResult()))
+        {
+            Assert.True(guard.Active);
+            Assert.True(guard.SetAside >= 1);
+            Assert.Equal(0, kill(Environment.ProcessId, SigInt));
+            await interrupted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await Task.Delay(200);
+            Assert.Equal(0, others);
+        }
+        // Back: a registration list holding the host's handler again (read as the runtime keeps it).
+        var table = (System.Collections.IDictionary)typeof(PosixSignalRegistration).GetField("s_registrations",
+            System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!.GetValue(null)!;
+        var token = typeof(PosixSignalRegistration).GetField("_token", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(host);
+        lock (table)
+            Assert.Contains(table.Values.Cast<System.Collections.IList>(), list => list.Cast<object>().Any(t => ReferenceEquals(t, token)));
+    }
+}

@@ -1,0 +1,86 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace PyCog.Interactive;
+
+/// <summary>
+/// While a training cell runs, SIGINT (Jupyter's stop button) stops the training instead of the
+/// kernel. Jupyter interrupts a kernel by sending it SIGINT, and the .NET Interactive kernel's
+/// generic host answers SIGINT by shutting the whole process down (dotnet-interactive
+/// 1.0.712001: "Application is shutting down...", the notebook's state is lost), whatever other
+/// handlers say. So, for the length of the training only, the process's other SIGINT handlers
+/// are set aside and this one cancels the run, which saves its checkpoint and returns; they are
+/// put back afterwards, so an idle kernel behaves as before.
+/// </summary>
+/// <remarks>
+/// Setting the handlers aside reaches into the runtime's registration list
+/// (<c>PosixSignalRegistration.s_registrations</c>, .NET 6 to 10). Where it is not there, the
+/// guard does nothing and SIGINT keeps its default effect; <see cref="Active"/> says which. The
+/// CI's Jupyter check (.ci/jupyter) interrupts a training cell in a real kernel.
+/// </remarks>
+public sealed class InterruptGuard : IDisposable
+{
+    static readonly FieldInfo? Registrations = typeof(PosixSignalRegistration).GetField("s_registrations", BindingFlags.Static | BindingFlags.NonPublic);
+    static readonly object Gate = new();
+
+    readonly PosixSignalRegistration? _own;
+    readonly List<object> _setAside = [];
+    readonly System.Collections.IList? _list;
+
+    InterruptGuard(Action interrupted)
+    {
+        if (OperatingSystem.IsWindows() || Registrations?.GetValue(null) is not System.Collections.IDictionary table) return;
+        lock (Gate)
+        {
+            // Our handler first: the signal stays enabled in the runtime while the others are out.
+            _own = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = true;   // not the default action (ending the process) either
+                interrupted();
+            });
+            lock (table)   // the runtime's own lock on its table
+            {
+                foreach (System.Collections.DictionaryEntry entry in table)
+                {
+                    if (entry.Value is not System.Collections.IList list || !Contains(list, OwnToken())) continue;
+                    _list = list;
+                    foreach (var token in list.Cast<object>().Where(t => !ReferenceEquals(t, OwnToken())).ToList())
+                    {
+                        _setAside.Add(token);
+                        list.Remove(token);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether SIGINT now stops the training (false where the runtime's registrations could not be reached).</summary>
+    public bool Active => _list is not null;
+
+    /// <summary>How many other SIGINT handlers were set aside (the kernel host's, in a kernel).</summary>
+    public int SetAside => _setAside.Count;
+
+    object? OwnToken() => _own is null ? null : typeof(PosixSignalRegistration).GetField("_token", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(_own);
+
+    static bool Contains(System.Collections.IList list, object? token) => token is not null && list.Cast<object>().Any(t => ReferenceEquals(t, token));
+
+    /// <summary>Makes SIGINT call <paramref name="interrupted"/> until disposed (see the class remarks).</summary>
+    public static InterruptGuard Install(Action interrupted)
+    {
+        ArgumentNullException.ThrowIfNull(interrupted);
+        return new InterruptGuard(interrupted);
+    }
+
+    /// <summary>Puts the other handlers back, then removes this one.</summary>
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (_list is not null && Registrations?.GetValue(null) is { } table)
+                lock (table)
+                    foreach (var token in _setAside) _list.Add(token);
+            _setAside.Clear();
+            _own?.Dispose();
+        }
+    }
+}
