@@ -41,6 +41,16 @@ public static class Charts
         return Finish(Combine(charts), title, xTitle, yTitle);
     }
 
+    /// <summary>Percent correct against stimulus duration, one line per strength (paper Fig. 2B).</summary>
+    public static GenericChart CorrectByDuration(IEnumerable<(double Strength, IReadOnlyList<DurationPoint> Points)> series, string strengthUnit = "%",
+        string title = "Percent correct by stimulus duration")
+    {
+        var chart = Combine(series.Select(s => Scatter(s.Points.Select(p => p.Duration).ToArray(), s.Points.Select(p => p.PercentCorrect).ToArray(),
+            $"{s.Strength.ToString("G3", CultureInfo.InvariantCulture)}{strengthUnit}", Mode.Lines_Markers)));
+        Axis(chart, "yaxis", ("range", new[] { 45.0, 102 }));
+        return Finish(chart, title, "stimulus duration (ms)", "percent correct");
+    }
+
     /// <summary>Mean reaction time of correct trials against stimulus strength.</summary>
     public static GenericChart Chronometric(IReadOnlyList<ChronometricPoint> points, string xTitle = "coherence (%)", string title = "Chronometric function") =>
         Finish(WithYErrors(Scatter(points.Select(p => p.Strength).ToArray(), points.Select(p => p.MeanRt).ToArray(), "RT", Mode.Lines_Markers, showLegend: false),

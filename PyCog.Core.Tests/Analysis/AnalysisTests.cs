@@ -70,6 +70,26 @@ public class ReactionTimeTests
     }
 
     [Fact]
+    public void PercentCorrectByDurationUsesEqualCountBinsWithTheRemainderInTheLast()
+    {
+        // 7 trials of 3.2 % in 3 bins of 2: [100, 200], [300, 400], [500, 600, 700] (given shuffled).
+        // Edges 100 | (200 + 300) / 2 = 250 | (400 + 500) / 2 = 450 | 700: centres 175, 350, 575.
+        (double, double, bool)[] data =
+        [
+            (3.2, 600, true), (3.2, 100, false), (3.2, 400, true), (3.2, 700, true), (3.2, 200, true), (3.2, 500, false), (3.2, 300, true),
+            (6.4, 100, true), (6.4, 900, true),   // fewer trials than bins: left out
+        ];
+        var curves = Psychometric.CorrectByDuration(data, bins: 3);
+        var (strength, points) = Assert.Single(curves);
+        Assert.Equal(3.2, strength);
+        Assert.Equal([175.0, 350, 575], points.Select(p => p.Duration));
+        Assert.Equal([2, 2, 3], points.Select(p => p.Trials));
+        Assert.Equal(50, points[0].PercentCorrect, 12);
+        Assert.Equal(100, points[1].PercentCorrect, 12);
+        Assert.Equal(200.0 / 3, points[2].PercentCorrect, 12);
+    }
+
+    [Fact]
     public void ReactionTimeIsTheFirstStrictCrossingMeasuredFromStimulusOnset()
     {
         var rt = ReactionTimes.Measure(Ramp(0.002, 1, 1), stimulusOnset: 100, threshold: 1);

@@ -13,6 +13,9 @@ public sealed record PsychometricPoint(double Stimulus, int Trials, double Choic
     public double StandardError => Trials > 0 ? Math.Sqrt(ChoiceFraction * (1 - ChoiceFraction) / Trials) : double.NaN;
 }
 
+/// <summary>Percent correct of the trials of one stimulus strength whose stimulus lasted about <see cref="Duration"/> ms (one bin).</summary>
+public sealed record DurationPoint(double Duration, int Trials, double PercentCorrect);
+
 /// <summary>
 /// A fitted psychometric function: its name, parameters, the curve it predicts and each
 /// parameter's standard error (NaN when the data cannot give one: as many points as parameters).
@@ -89,6 +92,38 @@ public static class Psychometric
         double mu = p[0], sigma = Math.Abs(p[1]), gamma = p[2];
         return new("gaussian_with_lapse", new Dictionary<string, double> { ["mu"] = mu, ["sigma"] = sigma, ["gamma"] = gamma },
             v => gamma + (1 - 2 * gamma) * Normal.CDF(mu, sigma, v)) { StandardErrors = errors };
+    }
+
+    /// <summary>
+    /// Percent correct against stimulus duration, one curve per strength (paper Fig. 2B, pycog's
+    /// <c>plot_stimulus_duration</c>): each strength's trials sorted by duration and cut into
+    /// <paramref name="bins"/> bins of <c>n / bins</c> trials (the remainder goes to the last), each
+    /// plotted at the middle of its edges. The edges are the shortest and longest durations and,
+    /// between bins, the midpoint of the last duration of one and the first of the next. A
+    /// strength with fewer trials than bins is left out.
+    /// </summary>
+    public static IReadOnlyList<(double Strength, IReadOnlyList<DurationPoint> Points)> CorrectByDuration(
+        IEnumerable<(double Strength, double Duration, bool Correct)> data, int bins = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        var result = new List<(double, IReadOnlyList<DurationPoint>)>();
+        foreach (var group in data.GroupBy(d => d.Strength).OrderBy(g => g.Key))
+        {
+            var sorted = group.OrderBy(d => d.Duration).ToArray();
+            int n = sorted.Length, size = n / bins;
+            if (size == 0) continue;
+            int Start(int k) => k * size;
+            int End(int k) => k == bins - 1 ? n : (k + 1) * size;
+            double Edge(int k) => k == 0 ? sorted[0].Duration : k == bins ? sorted[n - 1].Duration
+                : (sorted[End(k - 1) - 1].Duration + sorted[Start(k)].Duration) / 2;
+            var points = Enumerable.Range(0, bins).Select(k =>
+            {
+                var bin = sorted[Start(k)..End(k)];
+                return new DurationPoint((Edge(k) + Edge(k + 1)) / 2, bin.Length, 100.0 * bin.Count(d => d.Correct) / bin.Length);
+            }).ToList();
+            result.Add((group.Key, points));
+        }
+        return result;
     }
 
     /// <summary>
