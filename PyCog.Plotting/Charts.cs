@@ -46,8 +46,7 @@ public static class Charts
         string title = "Percent correct by stimulus duration")
     {
         var chart = Combine(series.Select(s => Scatter(s.Points.Select(p => p.Duration).ToArray(), s.Points.Select(p => p.PercentCorrect).ToArray(),
-            $"{s.Strength.ToString("G3", CultureInfo.InvariantCulture)}{strengthUnit}", Mode.Lines_Markers)));
-        Axis(chart, "yaxis", ("range", new[] { 45.0, 102 }));
+            $"{s.Strength.ToString("G3", CultureInfo.InvariantCulture)}{strengthUnit}", Mode.Lines_Markers)).ToList());
         return Finish(chart, title, "stimulus duration (ms)", "percent correct");
     }
 
