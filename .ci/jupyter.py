@@ -130,6 +130,19 @@ def stop_button_stops_training_and_the_kernel_survives():
             if status != "ok":
                 check("00's set-up cells run", False, f"status {status} for: {code[:80]}")
                 return
+        # The kernel holds its own FSharp.Core (10.0); Plotly.NET asks for 10.1. The chart below
+        # draws only because PyCog.Plotting answers that request with the loaded assembly.
+        probe = ('var needed = typeof(Plotly.NET.GenericChart).Assembly.GetReferencedAssemblies().First(a => a.Name == "FSharp.Core").Version;\n'
+                 'var loaded = string.Join(",", AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "FSharp.Core").Select(a => a.GetName().Version));\n'
+                 'Console.WriteLine($"FSharp.Core needed {needed}, loaded {loaded}");\n'
+                 'PyCog.Plotting.Charts.Lines(new[] { ("a", new double[] { 1, 2 }, new double[] { 3, 4 }) }, "t", "x", "y")')
+        out = []
+        status = execute(kc, probe, lambda m: out.append(m))
+        text = "".join(m["content"].get("text", "") for m in out if m["msg_type"] == "stream")
+        html = "".join(m["content"]["data"].get("text/html", "") for m in out if m["msg_type"] == "execute_result")
+        check(f"Plotly.NET draws in a kernel that holds an older FSharp.Core ({text.strip()})",
+              status == "ok" and "Plotly.newPlot" in html and "needed 10.1" in text and "loaded 10.0" in text and "10.1" not in text.split("loaded")[1],
+              f"status {status}: {LAST_REPLY.get('evalue')}; {text.strip()}")
         shown = []
 
         def watch(msg):
