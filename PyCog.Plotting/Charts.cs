@@ -153,7 +153,7 @@ public static class Charts
             return Scatter(keep.Select(i => (double)trials[i]).ToArray(), keep.Select(i => values[i]).ToArray(), r.Name, Mode.Lines_Markers);
         }).ToList();
         var chart = Combine(charts);
-        if (logTrials) Axis(chart, "xaxis", ("type", "log"));
+        if (logTrials) Axis(chart, "xaxis", ("type", "log"), ("dtick", 1));   // labels at powers of ten only
         return Finish(chart, title, logTrials ? "trials (log scale)" : "trials", measure);
     }
 
@@ -175,7 +175,7 @@ public static class Charts
         int missing = all.Count - reached.Count;
         string full = missing == 0 ? title : $"{title} ({missing} of {all.Count} runs not reached)";
         var chart = Combine([median, runs]);
-        Axis(chart, "yaxis", ("type", "log"));
+        Axis(chart, "yaxis", ("type", "log"), ("dtick", 1));   // labels at powers of ten only
         return Finish(chart, full, "task", "trials (log scale)", PaperStyle.DoubleColumnMm, 70);
     }
 

@@ -225,6 +225,16 @@ public class ChartTests
     }
 
     [Fact]
+    public void PercentCorrectByDurationDrawsOneLinePerStrength()
+    {
+        var json = Charts.CorrectByDuration([(3.2, [new DurationPoint(100, 10, 60), new DurationPoint(300, 10, 80)]), (12.8, [new DurationPoint(150, 10, 90)])]).Json();
+        Assert.Contains("\"name\":\"3.2%\"", json);
+        Assert.Contains("\"name\":\"12.8%\"", json);
+        Assert.Contains("\"x\":[100.0,300.0],\"y\":[60.0,80.0]", json);
+        Assert.Contains("stimulus duration (ms)", json);
+    }
+
+    [Fact]
     public void TrialsToCriterionShowsEveryReachedRunOnALogAxis()
     {
         string root = PyCog.IO.RepositoryFolder.Root()!;
