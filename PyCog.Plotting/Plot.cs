@@ -85,9 +85,39 @@ static class Plot
         return chart;
     }
 
+    /// <summary>
+    /// Gives each trace that has no colour of its own the next colour of <see cref="PaperStyle.Colours"/>,
+    /// counted within this chart. plotly.js would count traces across the whole figure, so the
+    /// same condition would change colour from one panel of a grid to the next.
+    /// </summary>
+    static void OwnColours(GenericChart chart)
+    {
+        int k = 0;
+        foreach (var trace in chart.GetTraces())
+        {
+            if (trace.type == "heatmap") continue;
+            var marker = Property(trace, "marker");
+            if (marker.TryGetPropertyValue("color") is not null) continue;
+            string colour = PaperStyle.Colours[k++ % PaperStyle.Colours.Length];
+            marker.SetProperty("color", colour);
+            var line = Property(trace, "line");
+            if (line.TryGetPropertyValue("color") is null) line.SetProperty("color", colour);
+        }
+    }
+
+    /// <summary>The object under <paramref name="name"/>, created when missing.</summary>
+    static DynamicObj.DynamicObj Property(DynamicObj.DynamicObj o, string name)
+    {
+        if (o.TryGetPropertyValue(name) is { } v && v.Value is DynamicObj.DynamicObj d) return d;
+        var created = new DynamicObj.DynamicObj();
+        o.SetProperty(name, created);
+        return created;
+    }
+
     /// <summary>Axis titles, an optional title and the paper look at the given size (mm).</summary>
     public static GenericChart Finish(GenericChart chart, string title, string xTitle, string yTitle, double widthMm = PaperStyle.SingleColumnMm, double heightMm = 64)
     {
+        OwnColours(chart);
         Axis(chart, "xaxis", ("title", Obj(("text", xTitle))));
         Axis(chart, "yaxis", ("title", Obj(("text", yTitle))));
         if (title.Length > 0) Layout(chart, "title", Obj(("text", title), ("x", 0.02), ("xanchor", "left"), ("font", Obj(("size", PaperStyle.FontSizePx)))));

@@ -27,6 +27,7 @@ fig4-psychometric-motion-context 03-context-dependent-integration/psychometric-m
 fig4-state-space 03-context-dependent-integration/state-space-colour-context-by-colour.png
 fig5-wrec 04-context-areas/wrec.png
 fig6-multisensory 05-multisensory/psychometric.png
+fig7 06-working-memory/fig7.png svg
 fig7-choices 06-working-memory/choices.png
 fig7-unit 06-working-memory/unit-positive.png
 fig7-delay-fixed-points 06-working-memory/delay-fixed-points.png

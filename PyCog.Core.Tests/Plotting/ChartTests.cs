@@ -190,6 +190,18 @@ public class ChartTests
     }
 
     [Fact]
+    public void AConditionKeepsItsColourInEveryPanelOfAFigure()
+    {
+        // Two charts of the same three conditions: in a grid, plotly.js would colour traces 4-6 unlike 1-3.
+        var lines = new[] { ("a", new[] { 0.0, 1 }, new[] { 0.0, 1 }), ("b", new[] { 0.0, 1 }, new[] { 1.0, 0 }), ("c", new[] { 0.0, 1 }, new[] { 0.5, 0.5 }) };
+        var figure = PaperFigure.Compose([Charts.Lines(lines, "", "x", "y"), Charts.Lines(lines, "", "x", "y")], 1, 2);
+        var colours = System.Text.Json.JsonDocument.Parse(figure.Json()).RootElement.GetProperty("data").EnumerateArray()
+            .Select(t => t.GetProperty("line").GetProperty("color").GetString()).ToList();
+        Assert.Equal(colours.Take(3), colours.Skip(3));
+        Assert.Equal(3, colours.Distinct().Count());
+    }
+
+    [Fact]
     public void TheFSharpCoreRedirectAnswersOnlyAnOlderLoadedFSharpCoreOfTheSameMajorVersion()
     {
         Assert.True(FSharpCoreBinding.ShouldRedirect(new Version(10, 0, 0, 0), new Version(10, 1, 0, 0)));
