@@ -30,7 +30,6 @@ fig6-multisensory 05-multisensory/psychometric.png
 fig7 06-working-memory/fig7.png svg
 fig7-choices 06-working-memory/choices.png
 fig7-unit 06-working-memory/unit-positive.png
-fig7-delay-fixed-points 06-working-memory/delay-fixed-points.png
 fig8-screen 07-sequences/screen.png
 fig9-training 08-training-curves/all-choice-tasks.png
 fig9-trials-to-criterion 08-training-curves/trials-to-criterion.png
