@@ -19,12 +19,9 @@ done <<'LIST'
 fig2 01-decision-making/fig2.png svg
 fig2-psychometric 01-decision-making/psychometric.png
 fig2-chronometric 01-decision-making/chronometric.png
-fig2-unit 01-decision-making/unit-0.png
 fig3-psychometric 02-connectivity/psychometric.png
 fig3-wrec-structured 02-connectivity/wrec-rdm_fixed.png
 fig4 03-context-dependent-integration/fig4.png svg
-fig4-psychometric-motion-context 03-context-dependent-integration/psychometric-motion-context.png
-fig4-state-space 03-context-dependent-integration/state-space-colour-context-by-colour.png
 fig5-wrec 04-context-areas/wrec.png
 fig6-multisensory 05-multisensory/psychometric.png
 fig7 06-working-memory/fig7.png svg
