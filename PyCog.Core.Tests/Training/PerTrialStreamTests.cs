@@ -1,3 +1,4 @@
+using PyCog.Network;
 using PyCog.Numerics;
 using PyCog.Tasks;
 using PyCog.Training;
@@ -82,5 +83,57 @@ public class PerTrialStreamTests
             .Select(r => r.NextUInt64()).ToArray();
         Assert.Equal(first.Length, first.Distinct().Count());
         Assert.Equal(TrialStreams.For(1, 1, 5, 3).NextUInt64(), TrialStreams.For(1, 1, 5, 3).NextUInt64());
+    }
+}
+
+/// <summary>The fused engine's contract-2 gradient sums: fixed block order, the same bits on any number of threads.</summary>
+public class BlockGradientTests
+{
+    static (NetworkParameters, ResolvedNetworkConfig, Batch) Setup(int trials)
+    {
+        var task = RandomDotMotion.Fixed();
+        var (p, network) = NetworkInitializer.Initialize(task.Network.Resolve(), 1234);
+        var batch = new Dataset(task, network, TrialKind.Gradient, trials, 11) { Contract = 2 }.Next();
+        return (p, network, batch);
+    }
+
+    static GradientResult Run(NetworkParameters p, ResolvedNetworkConfig network, Batch batch, int threads, int contract)
+    {
+        using var engine = new FusedEngine(network, new TrainingConfig { Lambda2R = 0.1 }) { Threads = threads, Contract = contract };
+        return engine.ComputeGradient(p, batch);
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(7)]
+    [InlineData(37)]
+    public void Contract_2_gradients_are_bit_identical_on_one_two_three_or_eight_threads(int trials)
+    {
+        var (p, network, batch) = Setup(trials);
+        var one = Run(p, network, batch, 1, 2);
+        foreach (int threads in new[] { 2, 3, 8 })
+        {
+            var many = Run(p, network, batch, threads, 2);
+            Assert.Equal(one.Cost, many.Cost);
+            foreach (var ((name, a), (_, b)) in one.Gradient.Arrays().Zip(many.Gradient.Arrays()))
+                Assert.True(a.AsSpan().SequenceEqual(b), $"{name} differs with {threads} threads ({trials} trials)");
+        }
+    }
+
+    [Fact]
+    public void Contract_2_sums_the_same_gradient_as_contract_1_in_another_order()
+    {
+        var (p, network, batch) = Setup(20);
+        var v1 = Run(p, network, batch, 2, 1);
+        var v2 = Run(p, network, batch, 2, 2);
+        Assert.Equal(v1.Cost, v2.Cost);   // the forward pass and the loss do not change
+        bool anyBitDiffers = false;
+        foreach (var ((name, a), (_, b)) in v1.Gradient.Arrays().Zip(v2.Gradient.Arrays()))
+        {
+            double scale = a.Max(v => Math.Abs((double)v)) + 1e-30;
+            for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 * scale, $"{name}[{i}]: {a[i]} against {b[i]}");
+            anyBitDiffers |= !a.AsSpan().SequenceEqual(b);
+        }
+        Assert.True(anyBitDiffers, "the block order should change the last bits somewhere");
     }
 }
