@@ -139,6 +139,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Creates the engine for a network and the objective of <paramref name="training"/>.</summary>
     public FusedEngine(ResolvedNetworkConfig network, TrainingConfig training)
     {
+        _contract = training.Reproducibility;
         _network = network;
         _c = network.Config;
         _t = training;
