@@ -53,11 +53,13 @@ public class TrainerTests
             }
     }
 
-    [Fact]
-    public void ResumingAfterKValidationsGivesTheSameWeightsAsAnUninterruptedRun()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ResumingAfterKValidationsGivesTheSameWeightsAsAnUninterruptedRun(int contract)
     {
         var task = RandomDotMotion.Fixed();
-        var config = Small(task);
+        var config = Small(task) with { Reproducibility = contract };
         string a = TempFile(), b = TempFile();
         try
         {

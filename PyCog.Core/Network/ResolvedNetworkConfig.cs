@@ -106,6 +106,9 @@ public sealed class NetworkDynamics
     /// <summary>Fills rows of N values with recurrent noise, sqrt(tau) included (the draw order pycog uses).</summary>
     public void FillRecurrentNoise(Rng rng, Span<float> dest) => RecurrentNoise.Fill(rng, dest, SqrtTau);
 
+    /// <summary>Fills rows of N values with recurrent noise from a Gaussian stream (one trial's, under reproducibility contract 2).</summary>
+    public void FillRecurrentNoise(GaussianStream stream, Span<float> dest) => RecurrentNoise.Fill(stream, dest, SqrtTau);
+
     /// <summary>
     /// Per-unit scale of a standard normal sample that gives the recurrent noise when it is
     /// uncorrelated (<c>sqrt(2 var_rec / dt)</c> times <c>sqrt(tau)</c>); null for correlated noise.

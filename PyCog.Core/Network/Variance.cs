@@ -110,6 +110,7 @@ public sealed class NoiseSampler
         int chunk = Math.Min(dest.Length, Math.Max(1, 4096 / _units) * _units);
         var pool = System.Buffers.ArrayPool<double>.Shared;
         var gaussians = pool.Rent(chunk);
+        var narrowed = System.Buffers.ArrayPool<float>.Shared.Rent(chunk);
         try
         {
             for (int start = 0; start < dest.Length; start += chunk)
@@ -117,25 +118,38 @@ public sealed class NoiseSampler
                 int length = Math.Min(chunk, dest.Length - start);
                 var g = gaussians.AsSpan(0, length);
                 rng.FillGaussian(g);
-                for (int row = 0; row < length; row += _units) FillRow(dest.Slice(start + row, _units), g.Slice(row, _units), z, unitScale);
+                var f = narrowed.AsSpan(0, length);
+                for (int k = 0; k < length; k++) f[k] = (float)g[k];
+                for (int row = 0; row < length; row += _units) FillRow(dest.Slice(start + row, _units), f.Slice(row, _units), z, unitScale);
             }
         }
-        finally { pool.Return(gaussians); }
+        finally { pool.Return(gaussians); System.Buffers.ArrayPool<float>.Shared.Return(narrowed); }
     }
 
-    void FillRow(Span<float> d, ReadOnlySpan<double> g, Span<float> z, ReadOnlySpan<float> unitScale)
+    /// <summary>
+    /// Fills consecutive rows from a SIMD Gaussian stream (reproducibility contract 2: each trial
+    /// draws its noise from its own stream), optionally multiplied per unit by <paramref name="unitScale"/>.
+    /// </summary>
+    public void Fill(GaussianStream stream, Span<float> dest, ReadOnlySpan<float> unitScale = default)
     {
-        if (_chol is null)
+        if (dest.Length % _units != 0) throw new ArgumentException("Destination is not a whole number of rows.", nameof(dest));
+        if (IsZero) { dest.Clear(); return; }
+        Span<float> z = _chol is null ? Span<float>.Empty : new float[_units];
+        stream.Fill(dest);
+        Span<float> row = _units <= 1024 ? stackalloc float[_units] : new float[_units];
+        for (int start = 0; start < dest.Length; start += _units)
         {
-            // sd * (float)g, eight samples at a time: narrowing rounds as the scalar cast does.
-            int i = 0;
-            for (; i + 8 <= _units; i += 8)
-                (Vector256.Create<float>(_sd.AsSpan(i, 8)) * Vector256.Narrow(Vector256.Create(g.Slice(i, 4)), Vector256.Create(g.Slice(i + 4, 4)))).CopyTo(d.Slice(i, 8));
-            for (; i < _units; i++) d[i] = _sd![i] * (float)g[i];
+            dest.Slice(start, _units).CopyTo(row);
+            FillRow(dest.Slice(start, _units), row, z, unitScale);
         }
+    }
+
+    void FillRow(Span<float> d, ReadOnlySpan<float> g, Span<float> z, ReadOnlySpan<float> unitScale)
+    {
+        if (_chol is null) TensorPrimitives.Multiply(_sd, g, d);
         else
         {
-            for (int i = 0; i < _units; i++) z[i] = (float)g[i];
+            g.CopyTo(z);
             for (int i = 0; i < _units; i++)
             {
                 float s = 0;

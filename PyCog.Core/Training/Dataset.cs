@@ -5,10 +5,17 @@ using PyCog.Tasks;
 namespace PyCog.Training;
 
 /// <summary>
-/// Generates minibatches as pycog's <c>Dataset</c>: trials drawn from the task with this
-/// dataset's own generator, zero-padded to the longest; then the input transform (baseline,
-/// input noise, rectification) on every time point; then the recurrent noise, in that draw
-/// order, both as <see cref="NetworkDynamics"/> defines them at the training dt.
+/// Generates minibatches as pycog's <c>Dataset</c>: trials zero-padded to the longest, then the
+/// input transform (baseline, input noise, rectification) on every time point, then the
+/// recurrent noise, both as <see cref="NetworkDynamics"/> defines them at the training dt.
+/// Where the numbers come from is the reproducibility contract (<see cref="Contract"/>):
+/// <list type="bullet">
+/// <item>1: one generator for the whole dataset, drawn in pycog's order (every trial, then all
+/// input noise, then all recurrent noise), on one thread;</item>
+/// <item>2: trial <c>b</c> of minibatch <c>m</c> draws its condition and its noise from its own
+/// stream (<see cref="TrialStreams"/>), so trials are drawn in parallel and the minibatch is the
+/// same bits on any number of threads.</item>
+/// </list>
 /// </summary>
 public sealed class Dataset
 {
@@ -23,6 +30,12 @@ public sealed class Dataset
     public Rng Rng { get; set; }
     /// <summary>Trials generated so far.</summary>
     public long TrialsSeen { get; set; }
+    /// <summary>The reproducibility contract the minibatches are drawn under (1 or 2).</summary>
+    public int Contract { get; init; } = 1;
+    /// <summary>Threads that draw the trials of a minibatch under contract 2 (the result does not depend on it).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    readonly long _seed;
 
     /// <summary>Creates a dataset for a network at its training dt.</summary>
     public Dataset(CognitiveTask task, ResolvedNetworkConfig network, TrialKind kind, int minibatchSize, long seed)
@@ -32,10 +45,59 @@ public sealed class Dataset
         _dynamics = network.Dynamics();
         MinibatchSize = minibatchSize;
         Rng = new Rng(seed);
+        _seed = seed;
     }
 
     /// <summary>Generates the next minibatch.</summary>
-    public Batch Next()
+    public Batch Next() => Contract switch
+    {
+        1 => NextSingleStream(),
+        2 => NextPerTrial(),
+        _ => throw new InvalidOperationException($"Unknown reproducibility contract {Contract} (1 or 2)."),
+    };
+
+    Batch NextPerTrial()
+    {
+        long minibatch = TrialsSeen / MinibatchSize;
+        int bsz = MinibatchSize;
+        var trials = new Trial[bsz];
+        var streams = new Rng[bsz];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Threads) };
+        Parallel.For(0, bsz, options, b =>
+        {
+            streams[b] = TrialStreams.For(_seed, (int)_kind + 1, minibatch, b);
+            var request = new TrialRequest { Kind = _kind, MinibatchIndex = b, TargetOutput = true };
+            trials[b] = _task.GenerateCheckedTrial(streams[b], _dynamics.Dt, request, _config);
+        });
+        TrialsSeen += bsz;
+        var (time, u, y, m) = Layout(trials);
+        int nin = _config.Nin, n = _config.N;
+        var rec = new float[time * bsz * n];
+        Parallel.For(0, bsz, options, b =>
+        {
+            // Separate streams for the two noises, so that each one's first steps do not depend on
+            // how long the minibatch's longest trial is.
+            var inputNoise = new GaussianStream(streams[b]);
+            var recurrentNoise = new GaussianStream(streams[b]);
+            if (nin > 0)
+            {
+                var noise = new float[time * nin];
+                _dynamics.InputNoise.Fill(inputNoise, noise);
+                for (int t = 0; t < time; t++)
+                    for (int i = 0; i < nin; i++)
+                    {
+                        long k = ((long)t * bsz + b) * nin + i;
+                        u[k] = _dynamics.Input(u[k], noise[t * nin + i]);
+                    }
+            }
+            var own = new float[time * n];
+            _dynamics.FillRecurrentNoise(recurrentNoise, own);
+            for (int t = 0; t < time; t++) own.AsSpan(t * n, n).CopyTo(rec.AsSpan((t * bsz + b) * n, n));
+        });
+        return new Batch(time, bsz, nin, n, _config.Nout, u, rec, y, m, trials);
+    }
+
+    Batch NextSingleStream()
     {
         double dt = _dynamics.Dt;
         var trials = new Trial[MinibatchSize];
@@ -48,9 +110,10 @@ public sealed class Dataset
         return Assemble(trials);
     }
 
-    Batch Assemble(Trial[] trials)
+    /// <summary>Inputs, targets and mask of the trials, time-major (row t * trials + b) and zero-padded to the longest.</summary>
+    (int Time, float[] Inputs, float[] Targets, float[] Mask) Layout(Trial[] trials)
     {
-        int nin = _config.Nin, n = _config.N, nout = _config.Nout, bsz = trials.Length;
+        int nin = _config.Nin, nout = _config.Nout, bsz = trials.Length;
         int time = trials.Max(t => t.Length);
         var u = new float[time * bsz * nin];
         var y = new float[time * bsz * nout];
@@ -69,6 +132,13 @@ public sealed class Dataset
                 }
             }
         }
+        return (time, u, y, m);
+    }
+
+    Batch Assemble(Trial[] trials)
+    {
+        int nin = _config.Nin, n = _config.N, nout = _config.Nout, bsz = trials.Length;
+        var (time, u, y, m) = Layout(trials);
         if (nin > 0)
         {
             var noise = new float[u.Length];

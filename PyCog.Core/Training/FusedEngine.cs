@@ -63,6 +63,34 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     WorkerTeam? _team;
 
     /// <summary>
+    /// The reproducibility contract of the weight gradients. 1: each element is summed over every
+    /// (step, trial) row in step order, one product split across the threads. 2: the trials are
+    /// cut into blocks of <see cref="BlockTrials"/>; the thread that ran a block's trials forward
+    /// and back through time also sums that block's rows into the block's own buffer (no row
+    /// crosses cores), and the blocks are added in block order. Both give the same bits on any
+    /// number of threads; they differ from each other in the last bits.
+    /// </summary>
+    public int Contract
+    {
+        get => _contract;
+        set
+        {
+            if (value is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(value), $"Reproducibility contract 1 or 2, got {value}.");
+            _contract = value;
+            _time = -1;   // the row tables of the other contract are built at the next step
+        }
+    }
+
+    int _contract = 1;
+
+    /// <summary>Trials per block of the contract-2 gradient sums (the recurrences' split unit, so a block never straddles two threads).</summary>
+    public const int BlockTrials = TrialAlign;
+
+    // Contract 2: the row tables in block order (block, step, trial within the block) and each block's partial products.
+    long[] _blockStepRows = [], _blockRateRows = [], _blockInputRows = [], _blockOutputRows = [];
+    float[] _partialWrec = [], _partialWin = [], _partialWout = [];
+
+    /// <summary>
     /// Set when other busy threads run beside the engine, as the trainer's minibatch drawing does:
     /// then, if the engine's threads would take every core, its workers sleep between the parts of
     /// a step instead of spinning (rdm_fixed on two engine threads of a 2-core machine: 48-51 s
@@ -111,6 +139,7 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Creates the engine for a network and the objective of <paramref name="training"/>.</summary>
     public FusedEngine(ResolvedNetworkConfig network, TrainingConfig training)
     {
+        _contract = training.Reproducibility;
         _network = network;
         _c = network.Config;
         _t = training;
@@ -181,6 +210,23 @@ public sealed unsafe class FusedEngine : ITrainingEngine
                     _stepRows[s] = RowAt(b, t); _rateRows[s] = RowAt(b, t + 1);
                     _inputRows[s] = (long)s * Math.Max(_nin, 1); _outputRows[s] = (long)s * _noutp;
                 }
+            if (_contract == 2)
+            {
+                _blockStepRows = Pinned64(steps); _blockRateRows = Pinned64(steps); _blockInputRows = Pinned64(steps); _blockOutputRows = Pinned64(steps);
+                int q = 0;
+                for (int b0 = 0; b0 < trials; b0 += BlockTrials)
+                    for (int t = 0; t < time; t++)
+                        for (int b = b0; b < Math.Min(b0 + BlockTrials, trials); b++, q++)
+                        {
+                            int s = t * trials + b;
+                            _blockStepRows[q] = _stepRows[s]; _blockRateRows[q] = _rateRows[s];
+                            _blockInputRows[q] = _inputRows[s]; _blockOutputRows[q] = _outputRows[s];
+                        }
+                int blocks = (trials + BlockTrials - 1) / BlockTrials;
+                _partialWrec = Pinned(blocks * _n * _np);
+                _partialWin = Pinned(blocks * Math.Max(_nin, 1) * _np);
+                _partialWout = Pinned(blocks * _nout * _np);
+            }
         }
         if (rows <= _capacityRows && _u.Length >= time * trials * Math.Max(_nin, 1)) return;
         _capacityRows = Math.Max(rows, _capacityRows * 5 / 4);
@@ -390,9 +436,13 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         // Omega: d_t = dLoss/dx_t (loss only), x_t held fixed; immediate derivative through Wrec_.
         var (omega, count) = OmegaTerm(time, bsz, re, num, den);
         // Wrec_ gradient: sum_t a_t^T (r_{t-1} + lambda_Omega E_t), one product over every step, in step order.
-        Gemm.MultiplyGathered(_n, rows, np, a, 1, P(_stepRows), re, P(_stepRows), P(_dWrecE), np, false, Team);
-        if (_nin > 0) Gemm.MultiplyGathered(_nin, rows, np, Row(_u), 1, P(_inputRows), a, P(_stepRows), P(_dWinT), np, false, Team);
-        Gemm.MultiplyGathered(_nout, rows, np, dz, 1, P(_outputRows), r, P(_rateRows), P(_dWoutE), np, false, Team);
+        if (_contract == 1)
+        {
+            Gemm.MultiplyGathered(_n, rows, np, a, 1, P(_stepRows), re, P(_stepRows), P(_dWrecE), np, false, Team);
+            if (_nin > 0) Gemm.MultiplyGathered(_nin, rows, np, Row(_u), 1, P(_inputRows), a, P(_stepRows), P(_dWinT), np, false, Team);
+            Gemm.MultiplyGathered(_nout, rows, np, dz, 1, P(_outputRows), r, P(_rateRows), P(_dWoutE), np, false, Team);
+        }
+        else BlockGradients(time, bsz, a, re, r, dz);
         AddBiasColumn(_dWrecE, _n, grad.Brec);
         AddBiasColumn(_dWoutE, _nout, grad.Bout);
 
@@ -421,6 +471,40 @@ public sealed unsafe class FusedEngine : ITrainingEngine
         if (!_c.TrainBrec) Array.Clear(grad.Brec);
         if (!_c.TrainBout) Array.Clear(grad.Bout);
         return new GradientResult(loss, cost, rmse, omega, count, grad);
+    }
+
+    /// <summary>
+    /// Contract 2's weight gradients: each block's products on the thread that owns its trials,
+    /// into the block's buffers; then, split by rows of the result, the blocks added in block order.
+    /// </summary>
+    void BlockGradients(int time, int bsz, float* a, float* re, float* r, float* dz)
+    {
+        int np = _np, nin = _nin, n = _n, nout = _nout, blocks = (bsz + BlockTrials - 1) / BlockTrials;
+        nint pa = (nint)a, pre = (nint)re, pr = (nint)r, pdz = (nint)dz, pu = (nint)Row(_u);
+        Split(bsz, TrialAlign, (b0, count) =>
+        {
+            for (int j = b0 / BlockTrials; j * BlockTrials < b0 + count; j++)
+            {
+                int first = j * BlockTrials, k = Math.Min(BlockTrials, bsz - first) * time;
+                long q0 = (long)first * time;
+                Gemm.MultiplyGathered(n, k, np, (float*)pa, 1, P(_blockStepRows) + q0, (float*)pre, P(_blockStepRows) + q0, P(_partialWrec) + (long)j * n * np, np, false);
+                if (nin > 0) Gemm.MultiplyGathered(nin, k, np, (float*)pu, 1, P(_blockInputRows) + q0, (float*)pa, P(_blockStepRows) + q0, P(_partialWin) + (long)j * nin * np, np, false);
+                Gemm.MultiplyGathered(nout, k, np, (float*)pdz, 1, P(_blockOutputRows) + q0, (float*)pr, P(_blockRateRows) + q0, P(_partialWout) + (long)j * nout * np, np, false);
+            }
+        });
+        // Every element: ((block 0 + block 1) + block 2) + ..., whichever thread adds it.
+        void Reduce(float[] partial, float[] into, int m) => Split(m, 1, (i0, count) =>
+        {
+            for (int i = i0; i < i0 + count; i++)
+            {
+                var row = into.AsSpan(i * np, np);
+                partial.AsSpan(i * np, np).CopyTo(row);
+                for (int j = 1; j < blocks; j++) System.Numerics.Tensors.TensorPrimitives.Add(row, partial.AsSpan((j * m + i) * np, np), row);
+            }
+        });
+        Reduce(_partialWrec, _dWrecE, n);
+        if (nin > 0) Reduce(_partialWin, _dWinT, nin);
+        Reduce(_partialWout, _dWoutE, nout);
     }
 
     void OutputGradient(Batch batch, float* dz)

@@ -139,9 +139,9 @@ public sealed class Trainer
         }
 
         var gradientData = new Dataset(_task, run.Network, TrialKind.Gradient, c.NGradient, c.GradientSeed)
-        { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.Trained.Trials };
+        { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.Trained.Trials, Contract = c.Reproducibility };
         var validationData = new Dataset(_task, run.Network, TrialKind.Validation, c.NValidation, c.ValidationSeed)
-        { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials };
+        { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials, Contract = c.Reproducibility };
         using var minibatches = new Prefetcher(gradientData);
         // The next validation set (1,000 trials or so) is drawn in the background during the steps before it.
         using var validationSets = new Prefetcher(validationData);

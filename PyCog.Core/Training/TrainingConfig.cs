@@ -70,6 +70,15 @@ public sealed record TrainingConfig
     /// <summary>Seed of the validation dataset.</summary>
     public long ValidationSeed { get; init; } = 22;
 
+    /// <summary>
+    /// The reproducibility contract: how the random draws and the gradient sums are ordered, so
+    /// that equal seeds and settings give equal bits. 1: one stream per dataset, drawn on one
+    /// thread, and gradients summed in step order (the files in data/). 2: a stream per trial and
+    /// gradients summed in blocks of trials (see <see cref="Dataset"/> and <see cref="FusedEngine.Contract"/>).
+    /// Both give the same bits on any number of threads; a file records the one it was written under.
+    /// </summary>
+    public int Reproducibility { get; init; } = 1;
+
     /// <summary>Learning rate in force (learning_rate, or the optimiser's default).</summary>
     public double EffectiveLearningRate => LearningRate ?? OptimizerRegistry.Find(Optimizer).DefaultLearningRate;
 
@@ -109,6 +118,7 @@ public sealed record TrainingConfig
         ConfigurationException.Require(CheckFreq is null or > 0, "checkfreq", $"must be positive, got {CheckFreq}.");
         ConfigurationException.Require(Patience is null or > 0, "patience", $"must be positive, got {Patience}.");
         ConfigurationException.Require(MaxIter > 0, "max_iter", $"must be positive, got {MaxIter}.");
+        ConfigurationException.Require(Reproducibility is 1 or 2, "reproducibility", $"must be 1 or 2, got {Reproducibility}.");
         if (network.Mode != RunMode.Continuous) return this;
         if (NGradient != 1) warnings?.Add("mode: continuous mode trains one trial per step, so n_gradient is set to 1.");
         return this with { NGradient = 1 };   // checkfreq and patience defaults follow from one trial per step
@@ -139,7 +149,8 @@ public sealed record TrainingConfig
         .Add("max_iter", c => Text.Of(c.MaxIter), (c, v) => c with { MaxIter = Text.Long("max_iter", v) })
         .Add("seed", c => Text.Of(c.Seed), (c, v) => c with { Seed = Text.Long("seed", v) })
         .Add("gradient_seed", c => Text.Of(c.GradientSeed), (c, v) => c with { GradientSeed = Text.Long("gradient_seed", v) })
-        .Add("validation_seed", c => Text.Of(c.ValidationSeed), (c, v) => c with { ValidationSeed = Text.Long("validation_seed", v) });
+        .Add("validation_seed", c => Text.Of(c.ValidationSeed), (c, v) => c with { ValidationSeed = Text.Long("validation_seed", v) })
+        .Add("reproducibility", c => Text.Of(c.Reproducibility), (c, v) => c with { Reproducibility = Text.Int("reproducibility", v) });
 }
 
 /// <summary>
