@@ -21,6 +21,7 @@ namespace PyCog.Interactive;
 public sealed class InterruptGuard : IDisposable
 {
     static readonly FieldInfo? Registrations = typeof(PosixSignalRegistration).GetField("s_registrations", BindingFlags.Static | BindingFlags.NonPublic);
+    static readonly FieldInfo? TokenField = typeof(PosixSignalRegistration).GetField("_token", BindingFlags.Instance | BindingFlags.NonPublic);
     static readonly object Gate = new();
 
     readonly PosixSignalRegistration? _own;
@@ -38,13 +39,16 @@ public sealed class InterruptGuard : IDisposable
                 context.Cancel = true;   // not the default action (ending the process) either
                 interrupted();
             });
+            var own = TokenField?.GetValue(_own);
+            if (own is null) return;
             lock (table)   // the runtime's own lock on its table
             {
                 foreach (System.Collections.DictionaryEntry entry in table)
                 {
-                    if (entry.Value is not System.Collections.IList list || !Contains(list, OwnToken())) continue;
+                    // Tokens compare by reference: the list holding ours is SIGINT's.
+                    if (entry.Value is not System.Collections.IList list || !list.Contains(own)) continue;
                     _list = list;
-                    foreach (var token in list.Cast<object>().Where(t => !ReferenceEquals(t, OwnToken())).ToList())
+                    foreach (var token in list.Cast<object>().Where(t => !ReferenceEquals(t, own)).ToList())
                     {
                         _setAside.Add(token);
                         list.Remove(token);
@@ -59,10 +63,6 @@ public sealed class InterruptGuard : IDisposable
 
     /// <summary>How many other SIGINT handlers were set aside (the kernel host's, in a kernel).</summary>
     public int SetAside => _setAside.Count;
-
-    object? OwnToken() => _own is null ? null : typeof(PosixSignalRegistration).GetField("_token", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(_own);
-
-    static bool Contains(System.Collections.IList list, object? token) => token is not null && list.Cast<object>().Any(t => ReferenceEquals(t, token));
 
     /// <summary>Makes SIGINT call <paramref name="interrupted"/> until disposed (see the class remarks).</summary>
     public static InterruptGuard Install(Action interrupted)

@@ -60,12 +60,9 @@ public static class ChartExport
             ".svg" => ImageFormat.Svg,
             _ => throw new ArgumentException($"A figure is written as .png or .svg, not '{Path.GetExtension(p)}' ({p}).", nameof(paths)),
         }, p)).ToArray();
-        Render(Body(chart), width, height, PaperStyle.PngDpi / 96, null, outputs);
-        foreach (var (format, path) in outputs)
-        {
-            if (format == ImageFormat.Png) PyCog.IO.AtomicFile.Write(path, s => s.Write(WithDpi(File.ReadAllBytes(path), PaperStyle.PngDpi)));
-            else PyCog.IO.AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(InMillimetres(File.ReadAllText(path), width, height))));
-        }
+        Render(Body(chart), width, height, PaperStyle.PngDpi / 96, null, outputs, (format, bytes) => format == ImageFormat.Png
+            ? WithDpi(bytes, PaperStyle.PngDpi)
+            : System.Text.Encoding.UTF8.GetBytes(InMillimetres(System.Text.Encoding.UTF8.GetString(bytes), width, height)));
     }
 
     /// <summary>The SVG with its outer width and height in millimetres and a view box in pixels, so that it places at its printed size.</summary>
@@ -137,7 +134,9 @@ public static class ChartExport
         Render(chart.GetInlineHtml(), width, height, scale, timeout, outputs);
     }
 
-    static void Render(string body, int width, int height, double scale, TimeSpan? timeout, (ImageFormat Format, string Path)[] outputs)
+    /// <summary>Renders <paramref name="body"/> once and writes each output, through <paramref name="finish"/> when given (a figure's dpi or millimetres).</summary>
+    static void Render(string body, int width, int height, double scale, TimeSpan? timeout, (ImageFormat Format, string Path)[] outputs,
+        Func<ImageFormat, byte[], byte[]>? finish = null)
     {
         if (width < 10 || height < 10 || !(scale > 0 && scale <= 10)) throw new ArgumentOutOfRangeException(nameof(width), $"A figure needs at least 10 x 10 pixels and a scale in (0, 10], got {width} x {height} at {scale}.");
         var chromium = FindChromium() ?? throw new InvalidOperationException("Figure export needs Chromium (apt-get install chromium, or set PYCOG_CHROMIUM).");
@@ -193,6 +192,7 @@ public static class ChartExport
                 byte[] bytes = url[..comma].EndsWith(";base64", StringComparison.Ordinal)
                     ? Convert.FromBase64String(url[(comma + 1)..])
                     : System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(url[(comma + 1)..]));
+                if (finish is not null) bytes = finish(outputs[i].Format, bytes);
                 PyCog.IO.AtomicFile.Write(outputs[i].Path, s => s.Write(bytes));
             }
         }

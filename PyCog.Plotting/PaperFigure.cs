@@ -67,13 +67,10 @@ public static class PaperFigure
     }
 
     /// <summary>A deep copy of a panel's axis (an empty one if it has none).</summary>
-    static Plotly.NET.LayoutObjects.LinearAxis OwnAxis(GenericChart panel, string name)
-    {
-        var axis = new Plotly.NET.LayoutObjects.LinearAxis();
-        if (GenericChart.getLayout(panel).TryGetPropertyValue(name) is { } v && v.Value is DynamicObj.DynamicObj d)
-            d.DeepCopyPropertiesTo(axis, Microsoft.FSharp.Core.FSharpOption<bool>.Some(true), Microsoft.FSharp.Core.FSharpOption<bool>.Some(false));
-        return axis;
-    }
+    static Plotly.NET.LayoutObjects.LinearAxis OwnAxis(GenericChart panel, string name) =>
+        GenericChart.getLayout(panel).TryGetPropertyValue(name) is { } v && v.Value is DynamicObj.DynamicObj d
+            ? DeepCopy(d, new Plotly.NET.LayoutObjects.LinearAxis())
+            : new Plotly.NET.LayoutObjects.LinearAxis();
 
     /// <summary>Puts a panel's own axis (or a fresh one) on the grid as its axis <paramref name="letter"/>{k + 1}, with axis references renamed to match.</summary>
     static void PanelAxis(Plotly.NET.Layout layout, string letter, int k, Plotly.NET.LayoutObjects.LinearAxis axis)

@@ -48,17 +48,16 @@ static class Plot
     /// </summary>
     public static GenericChart Copy(GenericChart chart)
     {
-        var overwrite = Microsoft.FSharp.Core.FSharpOption<bool>.Some(true);
-        var instance = Microsoft.FSharp.Core.FSharpOption<bool>.Some(false);
-        var traces = chart.GetTraces().Select(t =>
-        {
-            var copy = new Trace2D(t.type);
-            t.DeepCopyPropertiesTo(copy, overwrite, instance);
-            return (Trace)copy;
-        });
-        var layout = new Plotly.NET.Layout();
-        GenericChart.getLayout(chart).DeepCopyPropertiesTo(layout, overwrite, instance);
+        var traces = chart.GetTraces().Select(t => (Trace)DeepCopy(t, new Trace2D(t.type)));
+        var layout = DeepCopy(GenericChart.getLayout(chart), new Plotly.NET.Layout());
         return GenericChart.NewMultiChart(Microsoft.FSharp.Collections.ListModule.OfSeq(traces), layout, GenericChart.getConfig(chart), GenericChart.getDisplayOptions(chart));
+    }
+
+    /// <summary>Copies every dynamic property of <paramref name="from"/>, deeply, into <paramref name="into"/> and returns it.</summary>
+    public static T DeepCopy<T>(DynamicObj.DynamicObj from, T into) where T : DynamicObj.DynamicObj
+    {
+        from.DeepCopyPropertiesTo(into, Microsoft.FSharp.Core.FSharpOption<bool>.Some(true), Microsoft.FSharp.Core.FSharpOption<bool>.Some(false));
+        return into;
     }
 
     /// <summary>Several charts on the same axes.</summary>

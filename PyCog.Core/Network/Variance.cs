@@ -136,12 +136,9 @@ public sealed class NoiseSampler
         if (IsZero) { dest.Clear(); return; }
         Span<float> z = _chol is null ? Span<float>.Empty : new float[_units];
         stream.Fill(dest);
-        Span<float> row = _units <= 1024 ? stackalloc float[_units] : new float[_units];
+        // In place: each row's samples are read (or copied to z) before they are overwritten.
         for (int start = 0; start < dest.Length; start += _units)
-        {
-            dest.Slice(start, _units).CopyTo(row);
-            FillRow(dest.Slice(start, _units), row, z, unitScale);
-        }
+            FillRow(dest.Slice(start, _units), dest.Slice(start, _units), z, unitScale);
     }
 
     void FillRow(Span<float> d, ReadOnlySpan<float> g, Span<float> z, ReadOnlySpan<float> unitScale)
