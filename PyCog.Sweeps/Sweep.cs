@@ -42,7 +42,9 @@ public sealed record SweepRun(int Index, string Task, long Seed, IReadOnlyDictio
 /// </code>
 /// Runs are every task x seed x grid point (or list entry), in that order. Each writes
 /// <c>out/{task}{-name value ...}-seed{seed}-{engine}.npz</c> (with its .json summary and .log)
-/// unless <c>"file"</c> gives another pattern. Paths are relative to the sweep file's folder.
+/// unless <c>"file"</c> gives another pattern, in which <c>{task}</c>, <c>{seed}</c>, <c>{params}</c>,
+/// <c>{engine}</c>, <c>{name}</c> and any parameter's name, such as <c>{var_rec}</c>, stand for the run's
+/// values. Paths are relative to the sweep file's folder.
 /// </summary>
 public sealed class Sweep
 {
@@ -127,6 +129,8 @@ public sealed class Sweep
                     string suffix = string.Concat(point.Select(p => $"-{p.Key}{p.Value}"));
                     string file = pattern.Replace("{task}", task).Replace("{seed}", seed.ToString(CultureInfo.InvariantCulture))
                         .Replace("{params}", suffix).Replace("{engine}", engine).Replace("{name}", name);
+                    foreach (var (k, v) in parameters) file = file.Replace("{" + k + "}", v);   // "{var_rec}": this run's value
+                    if (file.IndexOf('{') >= 0) Fail($"file pattern '{pattern}' has a placeholder that is neither {{task}}, {{seed}}, {{params}}, {{engine}}, {{name}} nor one of the run's parameters.");
                     if (file.IndexOfAny(System.IO.Path.GetInvalidFileNameChars().Where(c => c != '/').ToArray()) >= 0) Fail($"file name '{file}' has characters a file name cannot hold.");
                     runs.Add(new SweepRun(runs.Count, task, seed, parameters, System.IO.Path.Combine(outDir, file + ".npz")));
                 }

@@ -33,7 +33,19 @@ public class SweepTests
         Assert.Contains("--set", sweep.Runs[3].TrainArguments("fused", 2));
     }
 
+    [Fact]
+    public void AFilePatternNamesAParameterByItsValue()
+    {
+        var sweep = Sweep.Load(Write("""
+            { "out": "data", "tasks": ["rdm_fixed"], "seeds": [100], "set": { "reproducibility": 2 },
+              "grid": { "var_rec": [0.0025, 0.09] }, "file": "{task}-varrec{var_rec}-seed{seed}-{engine}" }
+            """));
+        Assert.Equal(["rdm_fixed-varrec0.0025-seed100-fused.npz", "rdm_fixed-varrec0.09-seed100-fused.npz"], sweep.Runs.Select(r => Path.GetFileName(r.File)));
+        Assert.Equal("2", sweep.Runs[1].Parameters["reproducibility"]);
+    }
+
     [Theory]
+    [InlineData("""{ "tasks": ["rdm_fixed"], "seeds": [1], "file": "{task}-{var_rec}" }""", "placeholder")]
     [InlineData("""{ "tasks": ["no_such_task"] }""", "unknown task 'no_such_task'")]
     [InlineData("""{ "tasks": ["rdm_fixed"], "grid": { "var_recc": [1] } }""", "var_recc")]
     [InlineData("""{ "tasks": ["rdm_fixed"], "grid": { "var_rec": [-1] } }""", "var_rec")]
