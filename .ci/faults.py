@@ -115,6 +115,10 @@ with open(DATA, "rb") as f, open(truncated, "wb") as g:
     g.write(f.read()[:3000])
 t = os.path.join(TMP, "t.npz")
 D = DATA
+# A run written under reproducibility contract 1 (before contract 2 became the default).
+V1_RUN = ["train", "rdm_fixed", "--seed", "7", "--set", "max_iter=60", "--set", "checkfreq=20", "--set", "n_validation=40"]
+v1 = os.path.join(TMP, "contract1.npz")
+shutil.copy(os.path.join(ROOT, "PyCog.Core.Tests", "Data", "rdm_fixed-seed7-60steps-678b1c3.npz"), v1)
 sweeps = {}
 for name, body in {
     "unknown-task": {"tasks": ["no_such_task"]},
@@ -157,6 +161,7 @@ BAD = [
     (["train", "rdm_fixed", "--out", small, "--seed", "1", "--set", "var_rec=0.01", "--set", "max_iter=5", "--set", "checkfreq=5", "--set", "n_validation=11"], 2, "other settings"),
     (["train", "rdm_fixed", "--out", small, "--seed", "2", "--set", "max_iter=5", "--set", "checkfreq=5", "--set", "n_validation=11"], 2, "seed"),
     (["train", "romo", "--out", small], 1, "holds a run of task 'rdm_fixed'"),
+    ([*V1_RUN, "--out", v1, "--set", "reproducibility=2"], 2, "written under reproducibility contract 1"),
     (["trial", "rdm_fixed", "--dt", "0"], 2, "--dt"),
     (["trial", "rdm_fixed", "--dt", "-1"], 2, "--dt"),
     (["trial", "rdm_fixed", "--dt", "NaN"], 2, "--dt"),
@@ -217,6 +222,8 @@ check("sweep run --slurm without sbatch names the problem", r.returncode == 2 an
 # What used to crash and now works.
 r = pycog("train", "rdm_fixed", "--out", os.path.join(TMP, "huge-checkfreq.npz"), "--set", "checkfreq=2000000000", "--set", "max_iter=3", "--set", "n_validation=11")
 check("checkfreq=2000000000 trains (patience does not overflow)", r.returncode == 0, r.stderr[-300:])
+r = pycog(*V1_RUN, "--out", v1)
+check("a contract-1 file resumes under contract 1 when none is asked for", r.returncode == 0 and "resuming" in r.stdout, (r.stdout + r.stderr)[-300:])
 r = pycog("trials", D, "--out", os.path.join(TMP, "catch.npz"), "--set", "catch=true", "--n", "5")
 check("trials --set catch=true runs catch trials", r.returncode == 0 and "5 trials" in r.stdout, r.stderr[-300:])
 diverged = os.path.join(TMP, "diverged.npz")

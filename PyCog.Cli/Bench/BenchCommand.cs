@@ -31,7 +31,7 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
         [CommandOption("--steps <N>"), Description("At least this many timed steps per engine (and at least a second)."), DefaultValue("5")]
         public string Steps { get; init; } = "5";
 
-        [CommandOption("--threads <N>"), Description("Threads of the 'all threads' columns and of torch (default: every core).")]
+        [CommandOption("--threads <N>"), Description("Most threads timed (default: every core); the bench runs 1, 2, ... up to it, and torch on it.")]
         public string? Threads { get; init; }
 
         [CommandOption("--only <PART>"), Description("training or integrator (default: both).")]
@@ -48,65 +48,133 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
         int threads = OptionValues.Int("--threads", a.Threads, Environment.ProcessorCount, 1, 1024);
         string only = a.Only ?? "all";
         if (only is not ("all" or "training" or "integrator")) throw new UsageException($"--only takes training or integrator, got '{only}'.");
+        var counts = ThreadCounts(threads);
         bool avx512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
         double ghz = CpuGhz();
-        var peak = MachinePeak.Measure(threads);
+        var peaks = counts.ToDictionary(k => k, k => k == 1 ? 0 : MachinePeak.Measure(k).AllThreads);
+        peaks[1] = MachinePeak.Measure(1).OneThread;
         double roundTrip = MachinePeak.CoreRoundTripNs();
         PyCog.Torch.TorchRuntime.EnsureLoaded();
         TorchSharp.torch.set_num_threads(threads);
         AnsiConsole.MarkupLine($"[bold]pycog bench[/]: {Environment.ProcessorCount} cores ({ghz:F2} GHz in /proc/cpuinfo), {(avx512 ? "AVX-512" : "AVX2")}; " +
-            $"peak measured by a register-only FMA loop: {peak.OneThread:F0} GFLOP/s on one thread, {peak.AllThreads:F0} on {threads} threads together " +
-            $"({peak.AllThreads / peak.OneThread:F2}x one thread: the most any {threads}-thread code can gain here)");
+            "peak measured by a register-only FMA loop: " + string.Join(", ", counts.Select(k => $"{peaks[k]:F0} GFLOP/s on {k} thread{(k > 1 ? "s" : "")}")) +
+            " (the most any code can gain from more threads here)");
         AnsiConsole.MarkupLine($"A cache line from one thread to another and back: {roundTrip:F0} ns (about 100-150 ns between cores that share a cache; " +
-            "several times that when the cores are far apart; then the two-thread columns, N = 100 most, run slower: docs/performance.md)");
-        if (only != "integrator")
-            AnsiConsole.MarkupLine($"One training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}; {threads} threads for 'all' and for torch");
-        var table = new Table().AddColumns("N", "T", "fused 1 thread ms", "GFLOP/s", "% of 1-thread peak", $"fused {threads} threads ms", "speed-up", $"% of {threads}-thread peak", "torch ms", "torch / fused");
-        var results = new List<Dictionary<string, object>>();
-        foreach (var (n, t) in only == "integrator" ? [] : Sizes)
-        {
-            var config = new NetworkConfig { Nin = 2, N = n, Nout = 2, Ei = Connectivity.GenerateEi(n) }.Resolve();
-            var training = new TrainingConfig();
-            var (p, resolved) = NetworkInitializer.Initialize(config, training.Seed);
-            var batch = SyntheticBatch(resolved, t);
-            var (one, all) = TimePair(FusedEngine.WithThreads(1).Create(resolved, training), FusedEngine.WithThreads(threads).Create(resolved, training),
-                p, batch, training, minSteps);
-            double torch = Time(TorchEngine.Factory().Create(resolved, training), p, batch, training, minSteps);
-            // The work a step needs: 8 N^2 flops per trial-step (recurrence forward and backward, Omega's
-            // product, the Wrec gradient), 4 N (Nin + Nout) for inputs and readout, ~20 N elementwise.
-            double gflop = (double)t * Trials * (8.0 * n * n + 4.0 * n * (2 + 2) + 20.0 * n) / 1e9;
-            double oneRate = gflop / (one / 1e3), allRate = gflop / (all / 1e3);
-            string F(double v, string f = "F2") => v.ToString(f, CultureInfo.InvariantCulture);
-            table.AddRow(n.ToString(), t.ToString(), F(one), F(oneRate, "F1"), F(100 * oneRate / peak.OneThread, "F0") + "%", F(all), F(one / all) + "x",
-                F(100 * allRate / peak.AllThreads, "F0") + "%", F(torch), F(torch / all) + "x");
-            results.Add(new()
-            {
-                ["N"] = n, ["T"] = t, ["B"] = Trials, ["gflop_per_step"] = Math.Round(gflop, 4),
-                ["fused_1_thread_ms"] = Math.Round(one, 3), ["fused_1_thread_gflops"] = Math.Round(oneRate, 2), ["fused_1_thread_fraction_of_peak"] = Math.Round(oneRate / peak.OneThread, 3),
-                ["threads"] = threads, ["fused_all_threads_ms"] = Math.Round(all, 3), ["fused_all_threads_gflops"] = Math.Round(allRate, 2),
-                ["fused_all_threads_fraction_of_peak"] = Math.Round(allRate / peak.AllThreads, 3),
-                ["thread_speedup"] = Math.Round(one / all, 3), ["torch_ms"] = Math.Round(torch, 3), ["torch_over_fused"] = Math.Round(torch / all, 3),
-            });
-        }
-        if (only != "integrator") AnsiConsole.Write(table);
-        var integration = only == "training" ? [] : BenchIntegrator(a.Random, peak.AllThreads);
+            "several times that when the cores are far apart; then the many-thread rows, N = 100 most, run slower: docs/performance.md)");
+        var training = only == "integrator" ? [] : BenchTraining(counts, peaks, minSteps);
+        var minibatches = only == "integrator" ? [] : BenchMinibatches(counts);
+        var integration = only == "training" ? [] : BenchIntegrator(a.Random, counts, peaks);
         if (a.Json is string path)
         {
             File.WriteAllText(path, JsonSerializer.Serialize(new Dictionary<string, object?>
             {
-                ["training_step"] = results,
+                ["training_step"] = training,
+                ["minibatch"] = minibatches,
                 ["integrator"] = integration,
                 ["cores"] = Environment.ProcessorCount,
                 ["ghz"] = Math.Round(ghz, 3),
-                ["peak_gflops_1_thread"] = Math.Round(peak.OneThread, 1),
-                ["peak_gflops_all_threads"] = Math.Round(peak.AllThreads, 1),
-                ["peak_threads"] = threads,
+                ["peak_gflops"] = counts.ToDictionary(k => k.ToString(CultureInfo.InvariantCulture), k => Math.Round(peaks[k], 1)),
                 ["core_round_trip_ns"] = double.IsNaN(roundTrip) ? null : Math.Round(roundTrip, 1),
                 ["avx512"] = avx512,
+                ["reproducibility"] = new TrainingConfig().Reproducibility,
             }, new JsonSerializerOptions { WriteIndented = true }));
             AnsiConsole.MarkupLine($"Wrote [blue]{Markup.Escape(path)}[/]");
         }
         return 0;
+    }
+
+    /// <summary>1, 2, 3, ... up to <paramref name="most"/>; beyond 8, powers of two and the most.</summary>
+    static List<int> ThreadCounts(int most) =>
+        Enumerable.Range(1, most).Where(k => k <= 8 || (k & (k - 1)) == 0 || k == most).ToList();
+
+    /// <summary>
+    /// The serial fraction that speed-up <paramref name="speedup"/> on <paramref name="threads"/>
+    /// threads implies (Karp and Flatt's metric): Amdahl's law solved for the serial part. It counts
+    /// waiting and imbalance as serial, which is what limits more cores too.
+    /// </summary>
+    static double SerialFraction(double speedup, int threads) => threads == 1 ? double.NaN : (1 / speedup - 1.0 / threads) / (1 - 1.0 / threads);
+
+    static string F(double v, string f = "F2") => double.IsNaN(v) ? "" : v.ToString(f, CultureInfo.InvariantCulture);
+
+    /// <summary>One training step of the fused engine on every thread count, timed in alternating rounds, and torch on the most.</summary>
+    static List<Dictionary<string, object>> BenchTraining(List<int> counts, Dictionary<int, double> peaks, int minSteps)
+    {
+        int most = counts[^1];
+        var config0 = new TrainingConfig();
+        AnsiConsole.MarkupLine($"One training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}, reproducibility contract {config0.Reproducibility}; " +
+            $"the thread counts timed in alternating rounds; torch on {most} threads");
+        var table = new Table().AddColumns("N", "T", "threads", "fused ms", "GFLOP/s", "% of peak", "speed-up", "serial fraction", "torch ms", "torch / fused");
+        var results = new List<Dictionary<string, object>>();
+        foreach (var (n, t) in Sizes)
+        {
+            var config = new NetworkConfig { Nin = 2, N = n, Nout = 2, Ei = Connectivity.GenerateEi(n) }.Resolve();
+            var (p, resolved) = NetworkInitializer.Initialize(config, config0.Seed);
+            var batch = SyntheticBatch(resolved, t);
+            var times = TimeAlternating(counts.Select(k => FusedEngine.WithThreads(k).Create(resolved, config0)).ToList(), p, batch, config0, minSteps);
+            double torch = Time(TorchEngine.Factory().Create(resolved, config0), p, batch, config0, minSteps);
+            // The work a step needs: 8 N^2 flops per trial-step (recurrence forward and backward, Omega's
+            // product, the Wrec gradient), 4 N (Nin + Nout) for inputs and readout, ~20 N elementwise.
+            double gflop = (double)t * Trials * (8.0 * n * n + 4.0 * n * (2 + 2) + 20.0 * n) / 1e9;
+            for (int i = 0; i < counts.Count; i++)
+            {
+                int k = counts[i];
+                double ms = times[i], rate = gflop / (ms / 1e3), speedup = times[0] / ms, serial = SerialFraction(speedup, k);
+                bool last = k == most;
+                table.AddRow(n.ToString(), t.ToString(), k.ToString(), F(ms), F(rate, "F1"), F(100 * rate / peaks[k], "F0") + "%", F(speedup) + "x", F(serial, "F3"),
+                    last ? F(torch) : "", last ? F(torch / ms) + "x" : "");
+                var row = new Dictionary<string, object>
+                {
+                    ["N"] = n, ["T"] = t, ["B"] = Trials, ["threads"] = k, ["gflop_per_step"] = Math.Round(gflop, 4), ["fused_ms"] = Math.Round(ms, 3),
+                    ["gflops"] = Math.Round(rate, 2), ["fraction_of_peak"] = Math.Round(rate / peaks[k], 3), ["speedup"] = Math.Round(speedup, 3),
+                };
+                if (k > 1) row["serial_fraction"] = Math.Round(serial, 4);
+                if (last) { row["torch_ms"] = Math.Round(torch, 3); row["torch_over_fused"] = Math.Round(torch / ms, 3); }
+                results.Add(row);
+            }
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("Serial fraction: Amdahl's law solved for the part that did not speed up (Karp-Flatt), waiting and imbalance included.");
+        return results;
+    }
+
+    /// <summary>
+    /// Drawing a gradient minibatch (20 trials) and a validation set (1,100 trials) of rdm_fixed on
+    /// every thread count, under the default reproducibility contract (contract 1 draws on one thread).
+    /// </summary>
+    static List<Dictionary<string, object>> BenchMinibatches(List<int> counts)
+    {
+        var task = Tasks.RandomDotMotion.Fixed();
+        var network = task.Network.Resolve();
+        var config = TrainingConfig.For(task).Resolve(network.Config);
+        var table = new Table().AddColumns("rdm_fixed", "trials", "threads", "ms", "speed-up", "serial fraction");
+        var rows = new List<Dictionary<string, object>>();
+        foreach (var (name, kind, size) in new[] { ("gradient minibatch", Tasks.TrialKind.Gradient, config.NGradient), ("validation set", Tasks.TrialKind.Validation, config.NValidation) })
+        {
+            var datasets = counts.Select(k => new Dataset(task, network, kind, size, 5) { Contract = config.Reproducibility, Threads = k }).ToList();
+            var samples = counts.Select(_ => new List<double>()).ToList();
+            var total = Stopwatch.StartNew();
+            foreach (var d in datasets) d.Next();   // warm-up
+            // Alternating rounds, at least 5 draws each and half a second in all.
+            while (samples[0].Count < 5 || total.Elapsed.TotalSeconds < 0.5)
+                for (int i = 0; i < counts.Count; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    datasets[i].Next();
+                    samples[i].Add(sw.Elapsed.TotalMilliseconds);
+                }
+            var medians = samples.Select(Median).ToList();
+            for (int i = 0; i < counts.Count; i++)
+            {
+                double speedup = medians[0] / medians[i], serial = SerialFraction(speedup, counts[i]);
+                table.AddRow(name, size.ToString(), counts[i].ToString(), F(medians[i]), F(speedup) + "x", F(serial, "F3"));
+                var row = new Dictionary<string, object> { ["set"] = name, ["trials"] = size, ["threads"] = counts[i], ["ms"] = Math.Round(medians[i], 3), ["speedup"] = Math.Round(speedup, 3) };
+                if (counts[i] > 1) row["serial_fraction"] = Math.Round(serial, 4);
+                rows.Add(row);
+            }
+        }
+        AnsiConsole.MarkupLine($"Drawing trials (condition, inputs, input and recurrent noise), reproducibility contract {config.Reproducibility}");
+        AnsiConsole.Write(table);
+        return rows;
     }
 
     /// <summary>
@@ -114,9 +182,10 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
     /// work (batched Euler steps with fresh Gaussian noise), for rdm_fixed (N = 100, 1400 ms) and
     /// romo (N = 500, 4800 ms) at dt = 0.5 ms, and the fraction of the machine's peak FLOP rate.
     /// </summary>
-    static List<Dictionary<string, object>> BenchIntegrator(bool random, double peak)
+    static List<Dictionary<string, object>> BenchIntegrator(bool random, List<int> counts, Dictionary<int, double> peaks)
     {
-        var table = new Table().AddColumns("task", "network", "N", "steps/trial", "integrator trials/s", "torch no-grad trials/s", "speed-up", "GFLOP/s", "% of peak");
+        int most = counts[^1];
+        var table = new Table().AddColumns("task", "network", "N", "steps/trial", "threads", "integrator trials/s", "speed-up", "serial fraction", "GFLOP/s", "% of peak", "torch no-grad trials/s", "integrator / torch");
         var rows = new List<Dictionary<string, object>>();
         foreach (var (task, count) in new (Tasks.CognitiveTask, int)[] { (Tasks.RandomDotMotion.Fixed(), 128), (new Tasks.WorkingMemory(), 32) })
         {
@@ -134,25 +203,39 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
             }
             var config = net.Config;
             var requests = Enumerable.Range(0, count).Select(_ => new Tasks.TrialRequest { Kind = Tasks.TrialKind.Test }.With("catch", false)).ToList();
-            var integrator = new Simulation.Integrator(net, new Simulation.SimulationOptions { Dt = 0.5, RecordEvery = 10 });
-            kind += integrator.IsSparse ? $", {100 * integrator.Density:F0}% dense: sparse product" : $", {100 * integrator.Density:F0}% dense";
-            integrator.Run(task, requests.Take(Math.Min(4, count)).ToList(), 1); // warm-up
-            var sw = Stopwatch.StartNew();
-            var sims = integrator.Run(task, requests, 2);
-            double ours = count / sw.Elapsed.TotalSeconds;
+            var integrators = counts.Select(k => new Simulation.Integrator(net, new Simulation.SimulationOptions { Dt = 0.5, RecordEvery = 10, Threads = k })).ToList();
+            kind += integrators[0].IsSparse ? $", {100 * integrators[0].Density:F0}% dense: sparse product" : $", {100 * integrators[0].Density:F0}% dense";
+            integrators[^1].Run(task, requests.Take(Math.Min(4, count)).ToList(), 1); // warm-up
+            // Alternating rounds, best of three per thread count: the same trials (seed 2) every time.
+            var rates = counts.Select(_ => 0.0).ToArray();
+            IReadOnlyList<Simulation.SimulatedTrial> sims = [];
+            for (int round = 0; round < 3; round++)
+                for (int i = 0; i < counts.Count; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    sims = integrators[i].Run(task, requests, 2);
+                    rates[i] = Math.Max(rates[i], count / sw.Elapsed.TotalSeconds);
+                }
             int steps = sims[0].Trial!.Length;
             double torchRate = TorchIntegratorLoop.TrialsPerSecond(net, sims.Select(s => s.Trial!).ToList(), 0.5);
             double flopsPerTrial = steps * (2.0 * config.N * config.N + 2.0 * config.N * config.Nin + 6.0 * config.N);
-            double gflops = ours * flopsPerTrial / 1e9;
-            table.AddRow(task.Name, kind, config.N.ToString(), steps.ToString(), ours.ToString("F1", CultureInfo.InvariantCulture),
-                torchRate.ToString("F1", CultureInfo.InvariantCulture), (ours / torchRate).ToString("F2", CultureInfo.InvariantCulture) + "x",
-                gflops.ToString("F1", CultureInfo.InvariantCulture), (100 * gflops / peak).ToString("F0", CultureInfo.InvariantCulture) + "%");
-            rows.Add(new() { ["task"] = task.Name, ["network"] = kind, ["N"] = config.N, ["steps"] = steps, ["integrator_trials_per_s"] = Math.Round(ours, 2),
-                ["torch_trials_per_s"] = Math.Round(torchRate, 2), ["speedup"] = Math.Round(ours / torchRate, 2), ["gflops"] = Math.Round(gflops, 2),
-                ["peak_gflops"] = Math.Round(peak, 1), ["fraction_of_peak"] = Math.Round(gflops / peak, 3) });
+            for (int i = 0; i < counts.Count; i++)
+            {
+                int k = counts[i];
+                double ours = rates[i], gflops = ours * flopsPerTrial / 1e9, speedup = ours / rates[0], serial = SerialFraction(speedup, k);
+                bool last = k == most;
+                table.AddRow(task.Name, kind, config.N.ToString(), steps.ToString(), k.ToString(), F(ours, "F1"), F(speedup) + "x", F(serial, "F3"),
+                    F(gflops, "F1"), F(100 * gflops / peaks[k], "F0") + "%", last ? F(torchRate, "F1") : "", last ? F(ours / torchRate) + "x" : "");
+                var row = new Dictionary<string, object> { ["task"] = task.Name, ["network"] = kind, ["N"] = config.N, ["steps"] = steps, ["threads"] = k,
+                    ["integrator_trials_per_s"] = Math.Round(ours, 2), ["speedup"] = Math.Round(speedup, 3), ["gflops"] = Math.Round(gflops, 2),
+                    ["peak_gflops"] = Math.Round(peaks[k], 1), ["fraction_of_peak"] = Math.Round(gflops / peaks[k], 3) };
+                if (k > 1) row["serial_fraction"] = Math.Round(serial, 4);
+                if (last) { row["torch_trials_per_s"] = Math.Round(torchRate, 2); row["integrator_over_torch"] = Math.Round(ours / torchRate, 2); }
+                rows.Add(row);
+            }
         }
         AnsiConsole.MarkupLine("GFLOP/s counts the dense products (2 N (N + Nin) per step), whatever the integrator skipped.");
-        AnsiConsole.MarkupLine($"Integrator at dt = 0.5 ms on every core; % of peak against the measured all-thread peak, {peak:F0} GFLOP/s.");
+        AnsiConsole.MarkupLine($"Integrator at dt = 0.5 ms, test trials in parallel; torch on {most} threads; % of peak against the measured peak of each thread count.");
         AnsiConsole.Write(table);
         return rows;
     }
@@ -196,29 +279,29 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
     }
 
     /// <summary>
-    /// Median milliseconds per step of two engines, timed in alternating rounds (at least
+    /// Median milliseconds per step of several engines, timed in alternating rounds (at least
     /// <paramref name="minSteps"/> steps and a second each in all): the load this virtual machine's
     /// host puts on its cores changes from second to second, and a ratio of two runs made at
     /// different moments measured that as much as the engines.
     /// </summary>
-    static (double First, double Second) TimePair(ITrainingEngine first, ITrainingEngine second, NetworkParameters initial, Batch batch, TrainingConfig c, int minSteps)
+    static List<double> TimeAlternating(List<ITrainingEngine> engines, NetworkParameters initial, Batch batch, TrainingConfig c, int minSteps)
     {
-        using var _ = first;
-        using var __ = second;
-        var p1 = initial.Clone();
-        var p2 = initial.Clone();
-        for (int i = 0; i < 2; i++) { TimeStep(first, p1, batch, c); TimeStep(second, p2, batch, c); }
-        var times1 = new List<double>();
-        var times2 = new List<double>();
-        const int Rounds = 5;
-        for (int round = 0; round < Rounds; round++)
+        try
         {
-            var sw = Stopwatch.StartNew();
-            while (times1.Count * Rounds < minSteps * (round + 1) || sw.Elapsed.TotalSeconds < 1.0 / Rounds) times1.Add(TimeStep(first, p1, batch, c));
-            sw.Restart();
-            while (times2.Count * Rounds < minSteps * (round + 1) || sw.Elapsed.TotalSeconds < 1.0 / Rounds) times2.Add(TimeStep(second, p2, batch, c));
+            var ps = engines.Select(_ => initial.Clone()).ToList();
+            for (int w = 0; w < 2; w++)
+                for (int i = 0; i < engines.Count; i++) TimeStep(engines[i], ps[i], batch, c);
+            var times = engines.Select(_ => new List<double>()).ToList();
+            const int Rounds = 5;
+            for (int round = 0; round < Rounds; round++)
+                for (int i = 0; i < engines.Count; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    while (times[i].Count * Rounds < minSteps * (round + 1) || sw.Elapsed.TotalSeconds < 1.0 / Rounds) times[i].Add(TimeStep(engines[i], ps[i], batch, c));
+                }
+            return times.Select(Median).ToList();
         }
-        return (Median(times1), Median(times2));
+        finally { engines.ForEach(e => e.Dispose()); }
     }
 
     static double TimeStep(ITrainingEngine engine, NetworkParameters p, Batch batch, TrainingConfig c)

@@ -59,6 +59,9 @@ sealed class TrainCommand : Command<TrainCommand.Settings>
         string output = a.Out ?? Path.Combine("runs", $"{task.Name}-seed{training.Seed}-{engine}.npz");
 
         bool resuming = File.Exists(output);
+        // A run resumes under the reproducibility contract it was started under, unless one is asked for.
+        if (resuming && !a.Set.Any(s => s.TrimStart().StartsWith("reproducibility", StringComparison.OrdinalIgnoreCase)))
+            training = training with { Reproducibility = NetworkFile.Load(output).Reproducibility };
         AnsiConsole.MarkupLine(resuming
             ? $"[bold]pycog train[/] {Markup.Escape(task.Name)}: resuming from [blue]{Markup.Escape(output)}[/] with the {engine} engine"
             : $"[bold]pycog train[/] {Markup.Escape(task.Name)} (seed {training.Seed}, {engine} engine) -> [blue]{Markup.Escape(output)}[/]");

@@ -17,6 +17,21 @@ public class IntegratorTests
     }
 
     [Fact]
+    public void TrialsDrawFromTheStreamsOfTheContractTheirNetworkWasTrainedUnder()
+    {
+        var (_, fresh) = Rdm();
+        var contract1 = TrainedNetwork.Load(Path.Combine(AppContext.BaseDirectory, "Data", "rdm_fixed-seed7-60steps-678b1c3.npz"));
+        var contract2 = TrainedNetwork.Load(Path.Combine(AppContext.BaseDirectory, "Data", "rdm_fixed-seed7-60steps-v2-c8ca944.npz"));
+        static ulong First(Rng r) => r.NextUInt64();
+        var philox = First(PyCog.Numerics.TrialStreams.For(9, PyCog.Numerics.TrialStreams.Simulation, 4, 0));
+        var splitMix = First(new Rng(Integrator.TrialSeed(9, 4)));
+        Assert.NotEqual(philox, splitMix);
+        Assert.Equal(splitMix, First(new Integrator(contract1).TrialGenerator(9, 4)));
+        Assert.Equal(philox, First(new Integrator(contract2).TrialGenerator(9, 4)));
+        Assert.Equal(philox, First(new Integrator(fresh).TrialGenerator(9, 4)));
+    }
+
+    [Fact]
     public void EqualsAPlainReferenceLoopWithTheSameRandomNumbers()
     {
         var (task, net) = Rdm();
@@ -28,7 +43,7 @@ public class IntegratorTests
         // Reproduce the documented draw order: the trial, then the trial's Gaussian stream gives,
         // at each step, the input noise (Nin values) and then the recurrent noise (N values).
         var c = net.Config;
-        var rng = new Rng(Integrator.TrialSeed(5, 0));
+        var rng = integrator.TrialGenerator(5, 0);
         var trial = task.GenerateCheckedTrial(rng, 0.5, request, c);
         int steps = trial.Length, n = c.N, nin = c.Nin;
         var stream = new GaussianStream(rng);
@@ -122,12 +137,16 @@ public class IntegratorTests
         var (task, net) = Rdm();
         var requests = Enumerable.Range(0, 37).Select(_ => new TrialRequest { Kind = TrialKind.Test }).ToList();
         var a = new Integrator(net, new SimulationOptions { Dt = 2, Threads = 1, BatchSize = 1 }).Run(task, requests, 11);
-        var b = new Integrator(net, new SimulationOptions { Dt = 2, Threads = 2, BatchSize = 16 }).Run(task, requests, 11);
-        for (int i = 0; i < requests.Count; i++)
+        // 3 and 8 threads: more than this machine's cores, and counts that split 37 trials unevenly.
+        foreach (var (threads, batchSize) in new[] { (2, 16), (3, 5), (8, 32) })
         {
-            Assert.Equal(a[i].R, b[i].R);
-            Assert.Equal(a[i].Z, b[i].Z);
-            Assert.Equal(a[i].Condition, b[i].Condition);
+            var b = new Integrator(net, new SimulationOptions { Dt = 2, Threads = threads, BatchSize = batchSize }).Run(task, requests, 11);
+            for (int i = 0; i < requests.Count; i++)
+            {
+                Assert.Equal(a[i].R, b[i].R);
+                Assert.Equal(a[i].Z, b[i].Z);
+                Assert.Equal(a[i].Condition, b[i].Condition);
+            }
         }
         Assert.Contains(a, s => !s.Trial!.Info.IsCatch);
         Assert.Equal(37, a.Select(s => s.Condition is null ? "catch" : string.Join(",", s.Condition.Values.Values)).Count());

@@ -16,21 +16,30 @@ public class ArchitectureTests
     static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
 
     /// <summary>
-    /// Data/rdm_fixed-seed7-60steps-678b1c3.npz was written by commit 678b1c3, before network and
-    /// training settings were split, with
-    /// <c>pycog train rdm_fixed --seed 7 --set max_iter=60 --set checkfreq=20 --set n_validation=40</c>.
-    /// The same run today must give the same weights, bit for bit, and the same validations.
+    /// Reference runs of <c>pycog train rdm_fixed --seed 7 --set max_iter=60 --set checkfreq=20
+    /// --set n_validation=40</c>, one under each reproducibility contract:
+    /// Data/rdm_fixed-seed7-60steps-678b1c3.npz was written by commit 678b1c3 (contract 1, before
+    /// the setting existed and before network and training settings were split), and
+    /// Data/rdm_fixed-seed7-60steps-v2-c8ca944.npz by commit c8ca944 with
+    /// <c>--set reproducibility=2 --threads 2</c>, the build that retrained data/. The same run
+    /// today, on any number of threads, must give the same weights, bit for bit, and the same validations.
     /// </summary>
-    [Fact]
-    public void TheSameSeedGivesTheWeightsOfTheVersionBeforeTheSplit()
+    [Theory]
+    [InlineData("rdm_fixed-seed7-60steps-678b1c3.npz", 1, 1)]
+    [InlineData("rdm_fixed-seed7-60steps-678b1c3.npz", 1, 3)]
+    [InlineData("rdm_fixed-seed7-60steps-v2-c8ca944.npz", 2, 1)]
+    [InlineData("rdm_fixed-seed7-60steps-v2-c8ca944.npz", 2, 3)]
+    public void TheSameSeedGivesTheWeightsOfTheReferenceRun(string file, int contract, int threads)
     {
-        var reference = Checkpoint.Load(DataFile("rdm_fixed-seed7-60steps-678b1c3.npz"));
+        var reference = Checkpoint.Load(DataFile(file));
+        Assert.Equal(contract, reference.Training.Reproducibility);
         var task = RandomDotMotion.Fixed();
         string path = Path.Combine(Path.GetTempPath(), $"pycog-test-{Guid.NewGuid():N}.npz");
         try
         {
-            var (network, training) = RunParameters.Apply(task.Network, TrainingConfig.For(task), ["max_iter=60", "checkfreq=20", "n_validation=40", "seed=7"]);
-            new Trainer(task, network, training) { CheckpointPath = path }.Train();
+            var (network, training) = RunParameters.Apply(task.Network, TrainingConfig.For(task),
+                ["max_iter=60", "checkfreq=20", "n_validation=40", "seed=7", $"reproducibility={contract}"]);
+            new Trainer(task, network, training) { CheckpointPath = path, Engine = FusedEngine.WithThreads(threads) }.Train();
             var now = Checkpoint.Load(path);
             foreach (var ((name, a), (_, b)) in reference.Current.Arrays().Zip(now.Current.Arrays()))
                 Assert.True(a.AsSpan().SequenceEqual(b), $"current {name} differs");

@@ -53,6 +53,13 @@ public sealed record SavedNetwork
     /// <summary>The network's configuration (every default filled).</summary>
     public NetworkConfig Config => Network.Config;
 
+    /// <summary>
+    /// The reproducibility contract the file was written under (its "reproducibility" setting); a
+    /// file without one was written before the setting existed, under contract 1.
+    /// </summary>
+    public int Reproducibility =>
+        TrainingSettings.TryGetValue("reproducibility", out var v) && int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int c) ? c : 1;
+
     /// <summary>Effective weights of the best parameters (what the dynamics use).</summary>
     public EffectiveWeights Effective() => EffectiveWeights.Compute(Network, Parameters);
 }

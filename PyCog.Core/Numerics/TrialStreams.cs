@@ -9,6 +9,12 @@ namespace PyCog.Numerics;
 /// </summary>
 public static class TrialStreams
 {
+    /// <summary>
+    /// The purpose of the integrator's trials (trial i of a run is minibatch i, trial 0); datasets
+    /// use their trial kind + 1.
+    /// </summary>
+    public const int Simulation = 0x53494D;
+
     /// <summary>The generator of trial <paramref name="trial"/> of minibatch <paramref name="minibatch"/>.</summary>
     public static Rng For(long seed, int purpose, long minibatch, int trial)
     {

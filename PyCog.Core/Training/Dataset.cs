@@ -62,8 +62,7 @@ public sealed class Dataset
         int bsz = MinibatchSize;
         var trials = new Trial[bsz];
         var streams = new Rng[bsz];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Threads) };
-        Parallel.For(0, bsz, options, b =>
+        TrialParallel.For(bsz, Threads, b =>
         {
             streams[b] = TrialStreams.For(_seed, (int)_kind + 1, minibatch, b);
             var request = new TrialRequest { Kind = _kind, MinibatchIndex = b, TargetOutput = true };
@@ -73,7 +72,7 @@ public sealed class Dataset
         var (time, u, y, m) = Layout(trials);
         int nin = _config.Nin, n = _config.N;
         var rec = new float[time * bsz * n];
-        Parallel.For(0, bsz, options, b =>
+        TrialParallel.For(bsz, Threads, b =>
         {
             // Separate streams for the two noises, so that each one's first steps do not depend on
             // how long the minibatch's longest trial is.

@@ -237,6 +237,10 @@ public sealed class Trainer
         var saved = Effective(run.Network, run.Training).ToDictionary(p => p.Name, p => p.Value);
         var differences = Effective(network, training).Where(p => saved.GetValueOrDefault(p.Name) != p.Value)
             .Select(p => $"{p.Name} = {saved.GetValueOrDefault(p.Name)} (asked: {p.Value})").ToList();
+        if (differences.Count == 1 && run.Training.Reproducibility != training.Reproducibility)
+            throw new ConfigurationException("reproducibility",
+                $"the checkpoint was written under reproducibility contract {run.Training.Reproducibility}, and this run asks for {training.Reproducibility}. " +
+                $"Resume it under its contract (reproducibility={run.Training.Reproducibility}; the CLI does so by itself when --set reproducibility is not given), or choose another output file.");
         if (differences.Count > 0)
             throw new ConfigurationException(differences.Count == 1 ? differences[0].Split(' ')[0] : "checkpoint",
                 $"the checkpoint holds a run with other settings: {string.Join(", ", differences)}. " +

@@ -72,12 +72,13 @@ public sealed record TrainingConfig
 
     /// <summary>
     /// The reproducibility contract: how the random draws and the gradient sums are ordered, so
-    /// that equal seeds and settings give equal bits. 1: one stream per dataset, drawn on one
-    /// thread, and gradients summed in step order (the files in data/). 2: a stream per trial and
-    /// gradients summed in blocks of trials (see <see cref="Dataset"/> and <see cref="FusedEngine.Contract"/>).
-    /// Both give the same bits on any number of threads; a file records the one it was written under.
+    /// that equal seeds and settings give equal bits. 2 (the default): a stream per trial, drawn
+    /// on every core, and gradients summed in blocks of trials (see <see cref="Dataset"/> and
+    /// <see cref="FusedEngine.Contract"/>). 1: one stream per dataset, drawn on one thread, and
+    /// gradients summed in step order (files written before contract 2). Both give the same bits
+    /// on any number of threads; a file records the one it was written under.
     /// </summary>
-    public int Reproducibility { get; init; } = 1;
+    public int Reproducibility { get; init; } = 2;
 
     /// <summary>Learning rate in force (learning_rate, or the optimiser's default).</summary>
     public double EffectiveLearningRate => LearningRate ?? OptimizerRegistry.Find(Optimizer).DefaultLearningRate;
