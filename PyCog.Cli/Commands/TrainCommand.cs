@@ -29,7 +29,7 @@ sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--engine <ENGINE>"), Description("fused (hand-written SIMD) or torch (TorchSharp autograd)."), DefaultValue("fused")]
         public string Engine { get; init; } = "fused";
 
-        [CommandOption("--threads <N>"), Description("Engine threads (default: every core but one, which draws the next minibatches).")]
+        [CommandOption("--threads <N>"), Description("Engine threads (default: every core; they also draw the minibatches between steps).")]
         public string? Threads { get; init; }
 
         [CommandOption("--out <FILE>"), Description("Checkpoint and trained network (.npz); an unfinished run there resumes. Default runs/TASK-seedSEED-ENGINE.npz.")]

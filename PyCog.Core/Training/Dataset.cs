@@ -34,6 +34,12 @@ public sealed class Dataset
     public int Contract { get; init; } = 1;
     /// <summary>Threads that draw the trials of a minibatch under contract 2 (the result does not depend on it).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// When set, contract 2 draws the trials on this team (the engine's, between its steps, whose
+    /// threads are awake) instead of on <see cref="Threads"/> thread-pool threads. A minibatch is a
+    /// millisecond of work, and waking pool threads for it lost most of the second core.
+    /// </summary>
+    public WorkerTeam? Team { get; init; }
 
     readonly long _seed;
 
@@ -62,7 +68,7 @@ public sealed class Dataset
         int bsz = MinibatchSize;
         var trials = new Trial[bsz];
         var streams = new Rng[bsz];
-        TrialParallel.For(bsz, Threads, b =>
+        ForEachTrial(bsz, b =>
         {
             streams[b] = TrialStreams.For(_seed, (int)_kind + 1, minibatch, b);
             var request = new TrialRequest { Kind = _kind, MinibatchIndex = b, TargetOutput = true };
@@ -72,7 +78,7 @@ public sealed class Dataset
         var (time, u, y, m) = Layout(trials);
         int nin = _config.Nin, n = _config.N;
         var rec = new float[time * bsz * n];
-        TrialParallel.For(bsz, Threads, b =>
+        ForEachTrial(bsz, b =>
         {
             // Separate streams for the two noises, so that each one's first steps do not depend on
             // how long the minibatch's longest trial is.
@@ -94,6 +100,17 @@ public sealed class Dataset
             for (int t = 0; t < time; t++) own.AsSpan(t * n, n).CopyTo(rec.AsSpan((t * bsz + b) * n, n));
         });
         return new Batch(time, bsz, nin, n, _config.Nout, u, rec, y, m, trials);
+    }
+
+    /// <summary>Calls <paramref name="body"/>(b) for every trial b, on the team in contiguous ranges, or on the thread pool.</summary>
+    void ForEachTrial(int count, Action<int> body)
+    {
+        if (Team is null) { TrialParallel.For(count, Threads, body); return; }
+        int parts = Math.Min(Team.Threads, count), per = (count + parts - 1) / parts;
+        Team.For(parts, p =>
+        {
+            for (int b = p * per; b < Math.Min(count, (p + 1) * per); b++) body(b);
+        });
     }
 
     Batch NextSingleStream()

@@ -110,8 +110,8 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     bool _sharesCores;
 
-    /// <summary>The threads of <see cref="Threads"/>, started at the first step that needs them.</summary>
-    WorkerTeam Team => _team ??= new WorkerTeam(_threads, spin: !SharesCores || _threads < Environment.ProcessorCount);
+    /// <summary>The threads of <see cref="Threads"/>, started at the first step that needs them (the trainer also draws minibatches on them).</summary>
+    internal WorkerTeam Team => _team ??= new WorkerTeam(_threads, spin: !SharesCores || _threads < Environment.ProcessorCount);
 
     /// <summary>
     /// Trials per unit of the recurrences' split: pairs, so that 20 trials on two threads split
@@ -159,12 +159,12 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     public string Name => "fused";
 
     /// <summary>
-    /// Engine threads a training run uses by default: every core but one, which the trainer's
-    /// background threads use to draw the next minibatch and validation set (at least one). With
-    /// every core the worker sleeps between parts (<see cref="SharesCores"/>); docs/performance.md
-    /// has the measured times.
+    /// Engine threads a training run uses by default: every core. Under reproducibility contract 2
+    /// the trainer draws each minibatch between steps on the same threads; under contract 1 the
+    /// minibatches are drawn on another thread and the engine's workers sleep between parts
+    /// (<see cref="SharesCores"/>). docs/performance.md has the measured times.
     /// </summary>
-    public static int TrainingThreads => Math.Max(1, Environment.ProcessorCount - 1);
+    public static int TrainingThreads => Environment.ProcessorCount;
 
     /// <summary>Creates fused engines on <see cref="TrainingThreads"/> threads (the trainer's default).</summary>
     public static EngineFactory Factory { get; } = WithThreads(TrainingThreads);

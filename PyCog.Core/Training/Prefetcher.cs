@@ -13,10 +13,16 @@ public sealed class Prefetcher : IDisposable
     readonly Dataset _data;
     Task<(Batch Batch, ulong[] State, long Trials)>? _next;
 
-    /// <summary>Starts prefetching from <paramref name="data"/> as it stands.</summary>
-    public Prefetcher(Dataset data)
+    readonly bool _inline;
+
+    /// <summary>
+    /// Starts prefetching from <paramref name="data"/> as it stands; with <paramref name="inline"/>,
+    /// each batch is drawn when asked for instead, on the caller's thread (and the dataset's own).
+    /// </summary>
+    public Prefetcher(Dataset data, bool inline = false)
     {
         _data = data;
+        _inline = inline;
         State = data.Rng.GetState();
         TrialsSeen = data.TrialsSeen;
     }
@@ -39,7 +45,7 @@ public sealed class Prefetcher : IDisposable
         var (batch, state, trials) = _next is null ? Draw() : _next.GetAwaiter().GetResult();
         State = state;
         TrialsSeen = trials;
-        _next = Task.Run(Draw);
+        if (!_inline) _next = Task.Run(Draw);
         return batch;
     }
 

@@ -129,7 +129,13 @@ public sealed class Trainer
     {
         var c = run.Training;
         using var engine = Engine.Create(run.Network, c);
-        if (engine is FusedEngine fused) fused.SharesCores = true;   // the minibatches are drawn on another thread
+        // Contract 2 draws a minibatch's trials in parallel: when the engine has every core, the
+        // batches are drawn between steps on all of them rather than beside the engine's threads.
+        bool inline = c.Reproducibility == 2 && engine is FusedEngine { Threads: var t } && t >= Environment.ProcessorCount
+            && Environment.GetEnvironmentVariable("PYCOG_PREFETCH") != "1";
+        var fused = engine as FusedEngine;
+        if (fused is not null) fused.SharesCores = !inline;   // otherwise the minibatches are drawn on another thread
+        var team = inline ? fused!.Team : null;
         var optimizer = OptimizerRegistry.Create(c);
         if (run.Optimizer is var (savedName, savedState))
         {
@@ -139,12 +145,12 @@ public sealed class Trainer
         }
 
         var gradientData = new Dataset(_task, run.Network, TrialKind.Gradient, c.NGradient, c.GradientSeed)
-        { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.Trained.Trials, Contract = c.Reproducibility };
+        { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.Trained.Trials, Contract = c.Reproducibility, Team = team };
         var validationData = new Dataset(_task, run.Network, TrialKind.Validation, c.NValidation, c.ValidationSeed)
-        { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials, Contract = c.Reproducibility };
-        using var minibatches = new Prefetcher(gradientData);
+        { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials, Contract = c.Reproducibility, Team = team };
+        using var minibatches = new Prefetcher(gradientData, inline);
         // The next validation set (1,000 trials or so) is drawn in the background during the steps before it.
-        using var validationSets = new Prefetcher(validationData);
+        using var validationSets = new Prefetcher(validationData, inline);
         int checkFreq = c.CheckFrequency;
         var clock = Stopwatch.StartNew();
         double elapsedBefore = run.Trained.ElapsedSeconds;
