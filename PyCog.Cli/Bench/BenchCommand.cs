@@ -139,7 +139,8 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
 
     /// <summary>
     /// Drawing a gradient minibatch (20 trials) and a validation set (1,100 trials) of rdm_fixed on
-    /// every thread count, under the default reproducibility contract (contract 1 draws on one thread).
+    /// every thread count, under the default reproducibility contract (contract 1 draws on one thread),
+    /// on a <see cref="WorkerTeam"/> as the trainer does.
     /// </summary>
     static List<Dictionary<string, object>> BenchMinibatches(List<int> counts)
     {
@@ -150,7 +151,9 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
         var rows = new List<Dictionary<string, object>>();
         foreach (var (name, kind, size) in new[] { ("gradient minibatch", Tasks.TrialKind.Gradient, config.NGradient), ("validation set", Tasks.TrialKind.Validation, config.NValidation) })
         {
-            var datasets = counts.Select(k => new Dataset(task, network, kind, size, 5) { Contract = config.Reproducibility, Threads = k }).ToList();
+            // On a team of k threads, as the trainer draws them between steps on the engine's threads.
+            var teams = counts.Select(k => new WorkerTeam(k)).ToList();
+            var datasets = counts.Select((k, i) => new Dataset(task, network, kind, size, 5) { Contract = config.Reproducibility, Threads = k, Team = teams[i] }).ToList();
             var samples = counts.Select(_ => new List<double>()).ToList();
             var total = Stopwatch.StartNew();
             foreach (var d in datasets) d.Next();   // warm-up
@@ -162,6 +165,7 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
                     datasets[i].Next();
                     samples[i].Add(sw.Elapsed.TotalMilliseconds);
                 }
+            teams.ForEach(t => t.Dispose());
             var medians = samples.Select(Median).ToList();
             for (int i = 0; i < counts.Count; i++)
             {
