@@ -77,7 +77,8 @@ public sealed class Dataset
         TrialsSeen += bsz;
         var (time, u, y, m) = Layout(trials);
         int nin = _config.Nin, n = _config.N;
-        var rec = new float[time * bsz * n];
+        // Every value is written below, so the array need not be zeroed first.
+        var rec = GC.AllocateUninitializedArray<float>(time * bsz * n);
         ForEachTrial(bsz, b =>
         {
             // Separate streams for the two noises, so that each one's first steps do not depend on
@@ -95,9 +96,9 @@ public sealed class Dataset
                         u[k] = _dynamics.Input(u[k], noise[t * nin + i]);
                     }
             }
-            var own = new float[time * n];
-            _dynamics.FillRecurrentNoise(recurrentNoise, own);
-            for (int t = 0; t < time; t++) own.AsSpan(t * n, n).CopyTo(rec.AsSpan((t * bsz + b) * n, n));
+            // Step by step into the trial's rows: the stream keeps what a row leaves of its last
+            // block of samples, so the values are those of one fill of all the trial's steps.
+            for (int t = 0; t < time; t++) _dynamics.FillRecurrentNoise(recurrentNoise, rec.AsSpan((t * bsz + b) * n, n));
         });
         return new Batch(time, bsz, nin, n, _config.Nout, u, rec, y, m, trials);
     }
