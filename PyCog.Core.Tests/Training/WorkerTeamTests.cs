@@ -40,6 +40,25 @@ public class WorkerTeamTests
         Assert.Equal(2, done);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void WhenSeveralPartsFailTheLowestPartsExceptionIsTheOneRethrown(int threads)
+    {
+        using var team = new WorkerTeam(threads);
+        for (int round = 0; round < 200; round++)
+        {
+            // Part 0 fails last (after the others have had time to fail), as a slow first trial would.
+            var e = Assert.Throws<InvalidOperationException>(() => team.For(8, p =>
+            {
+                if (p == 0) Thread.SpinWait(2000);
+                if (p % 2 == 0) throw new InvalidOperationException($"part {p} failed");
+            }));
+            Assert.Equal("part 0 failed", e.Message);
+        }
+    }
+
     [Fact]
     public void ARegionStartedInsideAnotherRunsSerially()
     {

@@ -33,6 +33,7 @@ public sealed class WorkerTeam : IDisposable
     volatile bool _disposed;
     readonly bool _spin;
     Exception? _error;
+    int _errorPart;
 
     /// <summary>
     /// A team of <paramref name="threads"/> participants (the caller counts as one); with
@@ -58,8 +59,8 @@ public sealed class WorkerTeam : IDisposable
 
     /// <summary>
     /// Runs <paramref name="body"/>(p) for every p in [0, <paramref name="parts"/>), part p on
-    /// participant p % <see cref="Threads"/>, and returns when all are done. The first exception
-    /// a part throws is rethrown here.
+    /// participant p % <see cref="Threads"/>, and returns when all are done. The exception of the
+    /// lowest-numbered part that throws is rethrown here, as a serial loop would throw it.
     /// </summary>
     public void For(int parts, Action<int> body)
     {
@@ -87,11 +88,17 @@ public sealed class WorkerTeam : IDisposable
 
     void RunParts(int participant)
     {
+        int p = participant;
         try
         {
-            for (int p = participant; p < _parts; p += Threads) _body!(p);
+            for (; p < _parts; p += Threads) _body!(p);
         }
-        catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
+        catch (Exception e)
+        {
+            // The lowest failing part's exception, whichever thread failed first: the same error on any thread count.
+            lock (_gate)
+                if (_error is null || p < _errorPart) { _error = e; _errorPart = p; }
+        }
     }
 
     void WorkerLoop(int participant)
