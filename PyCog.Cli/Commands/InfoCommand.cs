@@ -33,6 +33,8 @@ sealed class InfoCommand : Command<InfoCommand.Settings>
         Row("status", (run.Finished ? "finished" : "training") + (run.Termination is null ? "" : $" ({run.Termination})"));
         Row("engine", run.Engine);
         Row("library version", run.LibraryVersion);
+        Row("reproducibility contract", run.Reproducibility == 1 && !run.TrainingSettings.ContainsKey("reproducibility")
+            ? "1 (written before the setting existed)" : run.Reproducibility.ToString(CultureInfo.InvariantCulture));
         Row("seed", run.Seed.ToString(CultureInfo.InvariantCulture));
         Row("Nin / N / Nout", $"{c.Nin} / {c.N} / {c.Nout}");
         Row("Dale's law", c.Ei is null ? "no" : $"E/I = {c.Ei.Count(e => e > 0)}/{c.Ei.Count(e => e < 0)}");
