@@ -136,6 +136,9 @@ public sealed class Trainer
         var fused = engine as FusedEngine;
         if (fused is not null) fused.SharesCores = !inline;   // otherwise the minibatches are drawn on another thread
         var team = inline ? fused!.Team : null;
+        // In the background a dataset draws on one thread: the engine has the other cores (libtorch's
+        // spinning threads, or the fused engine's), and more drawing threads only fight them.
+        int drawThreads = inline ? fused!.Threads : 1;
         var optimizer = OptimizerRegistry.Create(c);
         if (run.Optimizer is var (savedName, savedState))
         {
@@ -145,9 +148,9 @@ public sealed class Trainer
         }
 
         var gradientData = new Dataset(_task, run.Network, TrialKind.Gradient, c.NGradient, c.GradientSeed)
-        { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.Trained.Trials, Contract = c.Reproducibility, Team = team };
+        { Rng = Numerics.Rng.FromState(run.GradientRng), TrialsSeen = run.Trained.Trials, Contract = c.Reproducibility, Team = team, Threads = drawThreads };
         var validationData = new Dataset(_task, run.Network, TrialKind.Validation, c.NValidation, c.ValidationSeed)
-        { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials, Contract = c.Reproducibility, Team = team };
+        { Rng = Numerics.Rng.FromState(run.ValidationRng), TrialsSeen = run.ValidationTrials, Contract = c.Reproducibility, Team = team, Threads = drawThreads };
         using var minibatches = new Prefetcher(gradientData, inline);
         // The next validation set (1,000 trials or so) is drawn in the background during the steps before it.
         using var validationSets = new Prefetcher(validationData, inline);
