@@ -90,8 +90,7 @@ public sealed class Checkpoint
         if (current is not null && !current.AllFinite())
             throw new NetworkFileException(path, $"its latest parameters are NaN or infinite (the run diverged), so it cannot be resumed; " +
                 $"its best network (iteration {saved.Best.Iteration}) is intact. Start a new run with a smaller learning_rate.");
-        // A file without "reproducibility" was written before the setting existed: under contract 1.
-        var training = new TrainingConfig { Reproducibility = 1 };
+        var training = new TrainingConfig { Reproducibility = saved.Reproducibility };
         try
         {
             foreach (var (name, value) in saved.TrainingSettings)

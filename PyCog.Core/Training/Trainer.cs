@@ -131,8 +131,7 @@ public sealed class Trainer
         using var engine = Engine.Create(run.Network, c);
         // Contract 2 draws a minibatch's trials in parallel: when the engine has every core, the
         // batches are drawn between steps on all of them rather than beside the engine's threads.
-        bool inline = c.Reproducibility == 2 && engine is FusedEngine { Threads: var t } && t >= Environment.ProcessorCount
-            && Environment.GetEnvironmentVariable("PYCOG_PREFETCH") != "1";
+        bool inline = c.Reproducibility == 2 && engine is FusedEngine { Threads: var t } && t >= Environment.ProcessorCount;
         var fused = engine as FusedEngine;
         if (fused is not null) fused.SharesCores = !inline;   // otherwise the minibatches are drawn on another thread
         var team = inline ? fused!.Team : null;
