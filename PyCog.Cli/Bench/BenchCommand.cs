@@ -103,7 +103,7 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
         var config0 = new TrainingConfig();
         AnsiConsole.MarkupLine($"One training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}, reproducibility contract {config0.Reproducibility}; " +
             $"the thread counts timed in alternating rounds; torch on {most} threads");
-        var table = new Table().AddColumns("N", "T", "threads", "fused ms", "GFLOP/s", "% of peak", "speed-up", "serial fraction", "torch ms", "torch / fused");
+        var table = new Table().AddColumns("N", "T", "threads", "fused ms", "GFLOP/s", "% of peak", "speed-up", "serial fraction", "copies' ceiling", "torch ms", "torch / fused");
         var results = new List<Dictionary<string, object>>();
         foreach (var (n, t) in Sizes)
         {
@@ -111,6 +111,9 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
             var (p, resolved) = NetworkInitializer.Initialize(config, config0.Seed);
             var batch = SyntheticBatch(resolved, t);
             var times = TimeAlternating(counts.Select(k => FusedEngine.WithThreads(k).Create(resolved, config0)).ToList(), p, batch, config0, minSteps);
+            // The ceiling for this step on `most` threads: as many independent one-thread copies at once,
+            // sharing nothing but the machine (its memory system and clock).
+            var (alone, copies) = most > 1 ? CopiesCeiling(most, resolved, p, t, config0, minSteps) : (double.NaN, double.NaN);
             double torch = Time(TorchEngine.Factory().Create(resolved, config0), p, batch, config0, minSteps);
             // The work a step needs: 8 N^2 flops per trial-step (recurrence forward and backward, Omega's
             // product, the Wrec gradient), 4 N (Nin + Nout) for inputs and readout, ~20 N elementwise.
@@ -120,8 +123,9 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
                 int k = counts[i];
                 double ms = times[i], rate = gflop / (ms / 1e3), speedup = times[0] / ms, serial = SerialFraction(speedup, k);
                 bool last = k == most;
+                double ceiling = k * alone / copies;
                 table.AddRow(n.ToString(), t.ToString(), k.ToString(), F(ms), F(rate, "F1"), F(100 * rate / peaks[k], "F0") + "%", F(speedup) + "x", F(serial, "F3"),
-                    last ? F(torch) : "", last ? F(torch / ms) + "x" : "");
+                    last && k > 1 ? F(ceiling) + "x" : "", last ? F(torch) : "", last ? F(torch / ms) + "x" : "");
                 var row = new Dictionary<string, object>
                 {
                     ["N"] = n, ["T"] = t, ["B"] = Trials, ["threads"] = k, ["gflop_per_step"] = Math.Round(gflop, 4), ["fused_ms"] = Math.Round(ms, 3),
@@ -129,11 +133,14 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
                 };
                 if (k > 1) row["serial_fraction"] = Math.Round(serial, 4);
                 if (last) { row["torch_ms"] = Math.Round(torch, 3); row["torch_over_fused"] = Math.Round(torch / ms, 3); }
+                if (last && k > 1) { row["copy_alone_ms"] = Math.Round(alone, 3); row["copies_ms"] = Math.Round(copies, 3); row["copies_ceiling"] = Math.Round(ceiling, 3); }
                 results.Add(row);
             }
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("Serial fraction: Amdahl's law solved for the part that did not speed up (Karp-Flatt), waiting and imbalance included.");
+        AnsiConsole.MarkupLine("Serial fraction: Amdahl's law solved for the part that did not speed up (Karp-Flatt), waiting and imbalance included. " +
+            $"Copies' ceiling: {most} independent one-thread copies of the step at once, sharing only the machine, give this many times one thread's throughput; " +
+            "no split of one step can do better on this machine without doing less work per step.");
         return results;
     }
 
@@ -306,6 +313,50 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
             return times.Select(Median).ToList();
         }
         finally { engines.ForEach(e => e.Dispose()); }
+    }
+
+    /// <summary>
+    /// One copy of the one-thread step alone, and <paramref name="copies"/> copies at once, in
+    /// alternating rounds (median milliseconds per step of each): the ratio is measured the same way
+    /// on both sides, so it holds even when the host's speed drifts between the bench's parts.
+    /// </summary>
+    static (double Alone, double Together) CopiesCeiling(int copies, ResolvedNetworkConfig network, NetworkParameters initial, int time, TrainingConfig c, int minSteps)
+    {
+        var alone = new List<double>();
+        var together = new List<double>();
+        for (int round = 0; round < 2; round++)
+        {
+            alone.AddRange(TimeCopies(1, network, initial, time, c, minSteps));
+            together.AddRange(TimeCopies(copies, network, initial, time, c, minSteps));
+        }
+        return (Median(alone), Median(together));
+    }
+
+    /// <summary>
+    /// Milliseconds per step of <paramref name="copies"/> one-thread fused engines stepping at
+    /// the same time on their own threads, each with its own parameters and minibatch (as separate
+    /// processes would): what the machine's shared memory system and clock leave of one core each.
+    /// </summary>
+    static List<double> TimeCopies(int copies, ResolvedNetworkConfig network, NetworkParameters initial, int time, TrainingConfig c, int minSteps)
+    {
+        var times = new List<double>[copies];
+        using var start = new Barrier(copies);
+        var threads = Enumerable.Range(0, copies).Select(i => new Thread(() =>
+        {
+            using var engine = FusedEngine.WithThreads(1).Create(network, c);
+            var p = initial.Clone();
+            var batch = SyntheticBatch(network, time);
+            for (int w = 0; w < 2; w++) TimeStep(engine, p, batch, c);
+            var mine = new List<double>();
+            start.SignalAndWait();
+            // Every copy steps for the same second (and at least minSteps steps), so all run at once throughout.
+            var sw = Stopwatch.StartNew();
+            while (mine.Count < minSteps || sw.Elapsed.TotalSeconds < 1) mine.Add(TimeStep(engine, p, batch, c));
+            times[i] = mine;
+        }) { IsBackground = true }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return times.SelectMany(t => t).ToList();
     }
 
     static double TimeStep(ITrainingEngine engine, NetworkParameters p, Batch batch, TrainingConfig c)
