@@ -78,7 +78,8 @@ public unsafe class KernelTests
     public void ARowGetsTheSameBitsWhicheverRegisterBlockComputesIt()
     {
         // Threads split trials at any even count, so a row may fall in a block of 1 to 5 rows
-        // (11 rows run as 3 + 4 + 4; the parts below as 1, 2, 3 and 5).
+        // (AVX-512: 11 rows run as 3 + 4 + 4, the parts below as 1, 2, 3 and 5; AVX2: 11 rows run
+        // as 4 + 4 + 2 + 1, the parts as 1, 2, 2 + 1 and 4 + 1).
         var rng = new Rng(5);
         int m = 11, k = 300, cols = 112;
         var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
