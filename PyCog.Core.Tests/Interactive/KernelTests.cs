@@ -16,6 +16,7 @@ namespace PyCog.Tests.Interactive;
 /// and live training redraws in place, stops on the kernel's cancellation with a checkpoint, and
 /// resumes when the cell runs again.
 /// </summary>
+[Collection(InterruptGuardTests.SigIntHandlers)]
 public class KernelTests
 {
     static async Task<CSharpKernel> Kernel()
