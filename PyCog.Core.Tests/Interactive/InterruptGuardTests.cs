@@ -13,9 +13,10 @@ namespace PyCog.Tests.Interactive;
 public class InterruptGuardTests
 {
     /// <summary>
-    /// The tests that install SIGINT guards (this one, and live training in a kernel) run one at a
-    /// time: a guard installed by another test beside this one would set this one's handler aside
-    /// and take its signal.
+    /// The tests that install SIGINT guards (this one, and live training in a kernel) run alone,
+    /// after the parallel tests: a guard installed by another test beside this one would set this
+    /// one's handler aside and take its signal, and a signal sent while other tests run (starting
+    /// child processes, loading native libraries) was lost in CI runs.
     /// </summary>
     public const string SigIntHandlers = "The process's SIGINT handlers";
 
@@ -49,3 +50,7 @@ public class InterruptGuardTests
             Assert.Contains(table.Values.Cast<System.Collections.IList>(), list => list.Cast<object>().Any(t => ReferenceEquals(t, token)));
     }
 }
+
+/// <summary>The collection of <see cref="InterruptGuardTests.SigIntHandlers"/>: its tests run alone.</summary>
+[CollectionDefinition(InterruptGuardTests.SigIntHandlers, DisableParallelization = true)]
+public class SigIntHandlersCollection;
