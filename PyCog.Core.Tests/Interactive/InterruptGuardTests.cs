@@ -25,7 +25,11 @@ public class InterruptGuardTests
 
     const int SigInt = 2;
 
-    [Fact]
+    // Skipped in the shared test process: in CI runs on a fresh clone the signal was lost (no handler
+    // ran within a minute) in about half the runs, alone or beside other tests, while it passed in
+    // every run of a warm build. The guard's behaviour is checked end to end by .ci/jupyter, which
+    // interrupts a training cell in a real kernel. Remove the Skip to run it.
+    [Fact(Skip = "The signal is lost in about half of fresh-clone CI runs; .ci/jupyter checks the guard end to end")]
     public async Task A_sigint_during_training_reaches_only_the_guard_and_the_other_handlers_return_afterwards()
     {
         if (!OperatingSystem.IsLinux()) return;
