@@ -10,7 +10,8 @@ namespace PyCog.Interactive;
 /// 1.0.712001: "Application is shutting down...", the notebook's state is lost), whatever other
 /// handlers say. So, for the length of the training only, the process's other SIGINT handlers
 /// are set aside and this one cancels the run, which saves its checkpoint and returns; they are
-/// put back afterwards, so an idle kernel behaves as before.
+/// put back afterwards, so an idle kernel behaves as before. A kernel that inherited SIGINT as
+/// ignored gets the runtime's handler for as long (see <see cref="IgnoredSigInt"/>).
 /// </summary>
 /// <remarks>
 /// Setting the handlers aside reaches into the runtime's registration list
@@ -27,6 +28,8 @@ public sealed class InterruptGuard : IDisposable
     readonly PosixSignalRegistration? _own;
     readonly List<object> _setAside = [];
     readonly System.Collections.IList? _list;
+    readonly bool _reaches;
+    bool _entered;
 
     InterruptGuard(Action interrupted)
     {
@@ -55,11 +58,17 @@ public sealed class InterruptGuard : IDisposable
                     }
                 }
             }
+            // Last, with the host's handlers out of the way: SIGINT reaches the runtime even where it was ignored.
+            _entered = true;
+            _reaches = IgnoredSigInt.Enter();
         }
     }
 
-    /// <summary>Whether SIGINT now stops the training (false where the runtime's registrations could not be reached).</summary>
-    public bool Active => _list is not null;
+    /// <summary>
+    /// Whether SIGINT now stops the training: false where the runtime's registrations could not be
+    /// reached, or where the process ignores SIGINT and the runtime's handler could not be given to it.
+    /// </summary>
+    public bool Active => _list is not null && _reaches;
 
     /// <summary>How many other SIGINT handlers were set aside (the kernel host's, in a kernel).</summary>
     public int SetAside => _setAside.Count;
@@ -71,11 +80,14 @@ public sealed class InterruptGuard : IDisposable
         return new InterruptGuard(interrupted);
     }
 
-    /// <summary>Puts the other handlers back, then removes this one.</summary>
+    /// <summary>Puts back an inherited ignore of SIGINT, then the other handlers, then removes this one.</summary>
     public void Dispose()
     {
         lock (Gate)
         {
+            // The ignore first, so that no SIGINT reaches the host's handlers as they come back.
+            if (_entered) IgnoredSigInt.Leave();
+            _entered = false;
             if (_list is not null && Registrations?.GetValue(null) is { } table)
                 lock (table)
                     foreach (var token in _setAside) _list.Add(token);
