@@ -38,7 +38,7 @@ static class IgnoredSigInt
         return SigAction(signal, null, action) == 0 ? action : null;
     }
 
-    static IntPtr Handler(byte[] action) => BitConverter.ToInt64(action, 0) is var h ? (IntPtr)h : 0;
+    static IntPtr Handler(byte[] action) => (IntPtr)BitConverter.ToInt64(action, 0);
     static bool TakesSigInfo(byte[] action) => (BitConverter.ToInt32(action, FlagsOffset) & SaSigInfo) != 0;
 
     /// <summary>Whether SIGINT is ignored by the process now (false where that cannot be read).</summary>
