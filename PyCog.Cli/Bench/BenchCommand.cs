@@ -103,17 +103,14 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
         var config0 = new TrainingConfig();
         AnsiConsole.MarkupLine($"One training step (forward, BPTT, Omega, weight gradients, clipping, update), B = {Trials}, reproducibility contract {config0.Reproducibility}; " +
             $"the thread counts timed in alternating rounds; torch on {most} threads");
-        var table = new Table().AddColumns("N", "T", "threads", "fused ms", "GFLOP/s", "% of peak", "speed-up", "serial fraction", "copies' ceiling", "torch ms", "torch / fused");
+        var table = new Table().AddColumns("N", "T", "threads", "fused ms", "GFLOP/s", "% of peak", "speed-up", "serial part", "shared parts' speed-up", "implied serial fraction", "copies' ceiling", "of copies", "torch ms", "torch / fused");
         var results = new List<Dictionary<string, object>>();
         foreach (var (n, t) in Sizes)
         {
             var config = new NetworkConfig { Nin = 2, N = n, Nout = 2, Ei = Connectivity.GenerateEi(n) }.Resolve();
             var (p, resolved) = NetworkInitializer.Initialize(config, config0.Seed);
             var batch = SyntheticBatch(resolved, t);
-            var times = TimeAlternating(counts.Select(k => FusedEngine.WithThreads(k).Create(resolved, config0)).ToList(), p, batch, config0, minSteps);
-            // The ceiling for this step on `most` threads: as many independent one-thread copies at once,
-            // sharing nothing but the machine (its memory system and clock).
-            var (alone, copies) = most > 1 ? CopiesCeiling(most, resolved, p, t, config0, minSteps) : (double.NaN, double.NaN);
+            var (times, shared, ceiling, ofCopies) = TimeAlternating(counts, resolved, p, batch, config0, minSteps);
             double torch = Time(TorchEngine.Factory().Create(resolved, config0), p, batch, config0, minSteps);
             // The work a step needs: 8 N^2 flops per trial-step (recurrence forward and backward, Omega's
             // product, the Wrec gradient), 4 N (Nin + Nout) for inputs and readout, ~20 N elementwise.
@@ -122,25 +119,31 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
             {
                 int k = counts[i];
                 double ms = times[i], rate = gflop / (ms / 1e3), speedup = times[0] / ms, serial = SerialFraction(speedup, k);
+                double sharedSpeedup = times[0] * shared[0] / (ms * shared[i]);
                 bool last = k == most;
-                double ceiling = k * alone / copies;
-                table.AddRow(n.ToString(), t.ToString(), k.ToString(), F(ms), F(rate, "F1"), F(100 * rate / peaks[k], "F0") + "%", F(speedup) + "x", F(serial, "F3"),
-                    last && k > 1 ? F(ceiling) + "x" : "", last ? F(torch) : "", last ? F(torch / ms) + "x" : "");
+                table.AddRow(n.ToString(), t.ToString(), k.ToString(), F(ms), F(rate, "F1"), F(100 * rate / peaks[k], "F0") + "%", F(speedup) + "x",
+                    F(1 - shared[i], "F3"), k > 1 ? F(sharedSpeedup) + "x" : "", F(serial, "F3"),
+                    last && k > 1 ? F(ceiling) + "x" : "", last && k > 1 ? F(100 * ofCopies, "F0") + "%" : "", last ? F(torch) : "", last ? F(torch / ms) + "x" : "");
                 var row = new Dictionary<string, object>
                 {
                     ["N"] = n, ["T"] = t, ["B"] = Trials, ["threads"] = k, ["gflop_per_step"] = Math.Round(gflop, 4), ["fused_ms"] = Math.Round(ms, 3),
                     ["gflops"] = Math.Round(rate, 2), ["fraction_of_peak"] = Math.Round(rate / peaks[k], 3), ["speedup"] = Math.Round(speedup, 3),
+                    ["serial_part"] = Math.Round(1 - shared[i], 4),
                 };
-                if (k > 1) row["serial_fraction"] = Math.Round(serial, 4);
+                if (k > 1) { row["serial_fraction"] = Math.Round(serial, 4); row["shared_parts_speedup"] = Math.Round(sharedSpeedup, 3); }
                 if (last) { row["torch_ms"] = Math.Round(torch, 3); row["torch_over_fused"] = Math.Round(torch / ms, 3); }
-                if (last && k > 1) { row["copy_alone_ms"] = Math.Round(alone, 3); row["copies_ms"] = Math.Round(copies, 3); row["copies_ceiling"] = Math.Round(ceiling, 3); }
+                if (last && k > 1) { row["copies_ceiling"] = Math.Round(ceiling, 3); row["of_copies"] = Math.Round(ofCopies, 3); }
                 results.Add(row);
             }
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("Serial fraction: Amdahl's law solved for the part that did not speed up (Karp-Flatt), waiting and imbalance included. " +
+        AnsiConsole.MarkupLine("Serial part: the share of a step spent outside the parts its threads share, timed (on one thread, the serial fraction of Amdahl's law). " +
+            "Shared parts' speed-up: those parts' time on one thread over their time on this many, the wait for the slowest thread included. " +
+            "Implied serial fraction: Amdahl's law solved for the part that did not speed up (Karp-Flatt), so it also counts imbalance and threads slowing each other. " +
             $"Copies' ceiling: {most} independent one-thread copies of the step at once, sharing only the machine, give this many times one thread's throughput; " +
-            "no split of one step can do better on this machine without doing less work per step.");
+            "no split of one step can do better on this machine without doing less work per step. " +
+            $"Of copies: the {most}-thread step's throughput over the copies' throughput, each round's pair timed back to back (median of the rounds): " +
+            "what the split reaches of what the machine gave independent work at that moment.");
         return results;
     }
 
@@ -154,7 +157,7 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
         var task = Tasks.RandomDotMotion.Fixed();
         var network = task.Network.Resolve();
         var config = TrainingConfig.For(task).Resolve(network.Config);
-        var table = new Table().AddColumns("rdm_fixed", "trials", "threads", "ms", "speed-up", "serial fraction");
+        var table = new Table().AddColumns("rdm_fixed", "trials", "threads", "ms", "speed-up", "serial part", "shared parts' speed-up", "implied serial fraction");
         var rows = new List<Dictionary<string, object>>();
         foreach (var (name, kind, size) in new[] { ("gradient minibatch", Tasks.TrialKind.Gradient, config.NGradient), ("validation set", Tasks.TrialKind.Validation, config.NValidation) })
         {
@@ -164,6 +167,7 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
             var samples = counts.Select(_ => new List<double>()).ToList();
             var total = Stopwatch.StartNew();
             foreach (var d in datasets) d.Next();   // warm-up
+            var sharedBefore = teams.Select(t => t.TimeInParts).ToList();
             // Alternating rounds, at least 5 draws each and half a second in all.
             while (samples[0].Count < 5 || total.Elapsed.TotalSeconds < 0.5)
                 for (int i = 0; i < counts.Count; i++)
@@ -172,14 +176,20 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
                     datasets[i].Next();
                     samples[i].Add(sw.Elapsed.TotalMilliseconds);
                 }
+            var shared = teams.Select((t, i) => (t.TimeInParts - sharedBefore[i]).TotalMilliseconds / samples[i].Sum()).ToList();
             teams.ForEach(t => t.Dispose());
-            var medians = samples.Select(Median).ToList();
+            var medians = samples.Select(t => Median([.. t])).ToList();
             for (int i = 0; i < counts.Count; i++)
             {
                 double speedup = medians[0] / medians[i], serial = SerialFraction(speedup, counts[i]);
-                table.AddRow(name, size.ToString(), counts[i].ToString(), F(medians[i]), F(speedup) + "x", F(serial, "F3"));
-                var row = new Dictionary<string, object> { ["set"] = name, ["trials"] = size, ["threads"] = counts[i], ["ms"] = Math.Round(medians[i], 3), ["speedup"] = Math.Round(speedup, 3) };
-                if (counts[i] > 1) row["serial_fraction"] = Math.Round(serial, 4);
+                double sharedSpeedup = medians[0] * shared[0] / (medians[i] * shared[i]);
+                table.AddRow(name, size.ToString(), counts[i].ToString(), F(medians[i]), F(speedup) + "x", F(1 - shared[i], "F3"), counts[i] > 1 ? F(sharedSpeedup) + "x" : "", F(serial, "F3"));
+                var row = new Dictionary<string, object>
+                {
+                    ["set"] = name, ["trials"] = size, ["threads"] = counts[i], ["ms"] = Math.Round(medians[i], 3), ["speedup"] = Math.Round(speedup, 3),
+                    ["serial_part"] = Math.Round(1 - shared[i], 4),
+                };
+                if (counts[i] > 1) { row["serial_fraction"] = Math.Round(serial, 4); row["shared_parts_speedup"] = Math.Round(sharedSpeedup, 3); }
                 rows.Add(row);
             }
         }
@@ -290,73 +300,74 @@ sealed class BenchCommand : Command<BenchCommand.Settings>
     }
 
     /// <summary>
-    /// Median milliseconds per step of several engines, timed in alternating rounds (at least
-    /// <paramref name="minSteps"/> steps and a second each in all): the load this virtual machine's
-    /// host puts on its cores changes from second to second, and a ratio of two runs made at
-    /// different moments measured that as much as the engines.
+    /// Fused engines on each thread count, and as many independent one-thread copies of the step as
+    /// the most threads, timed in alternating rounds (at least <paramref name="minSteps"/> steps and
+    /// a second each in all). The load this virtual machine's host puts on its cores changes from
+    /// second to second, and a ratio of two runs made at different moments measured that as much as
+    /// the engines. Returns each engine's median milliseconds per step; the share of its timed steps
+    /// spent in the parts its threads share (<see cref="FusedEngine.TimeInSharedParts"/>); and,
+    /// as medians over the rounds, the copies' throughput over one thread's (the machine's ceiling
+    /// for the step at that moment) and the most-thread step's throughput over the copies'.
     /// </summary>
-    static List<double> TimeAlternating(List<ITrainingEngine> engines, NetworkParameters initial, Batch batch, TrainingConfig c, int minSteps)
+    static (List<double> Medians, List<double> Shared, double CopiesCeiling, double OfCopies) TimeAlternating(
+        List<int> counts, ResolvedNetworkConfig network, NetworkParameters initial, Batch batch, TrainingConfig c, int minSteps)
     {
+        int most = counts[^1];
+        var engines = counts.Select(k => new FusedEngine(network, c) { Threads = k }).ToList();
+        // The copies share nothing but the machine (its memory system and clock): each has its own
+        // engine, parameters and minibatch, and steps on its own participant of a team.
+        var copies = most > 1 ? Enumerable.Range(0, most).Select(_ => new FusedEngine(network, c) { Threads = 1 }).ToList() : [];
+        var copyParameters = copies.Select(_ => initial.Clone()).ToList();
+        var copyBatches = copies.Select(_ => SyntheticBatch(network, batch.Time)).ToList();
+        using var copyTeam = new WorkerTeam(Math.Max(most, 1));
         try
         {
             var ps = engines.Select(_ => initial.Clone()).ToList();
             for (int w = 0; w < 2; w++)
+            {
                 for (int i = 0; i < engines.Count; i++) TimeStep(engines[i], ps[i], batch, c);
+                for (int i = 0; i < copies.Count; i++) TimeStep(copies[i], copyParameters[i], copyBatches[i], c);
+            }
             var times = engines.Select(_ => new List<double>()).ToList();
+            var sharedMs = new double[engines.Count];
+            var ceilings = new List<double>();
+            var ofCopies = new List<double>();
             const int Rounds = 5;
             for (int round = 0; round < Rounds; round++)
+            {
+                var roundMedians = new double[engines.Count];
                 for (int i = 0; i < engines.Count; i++)
                 {
                     var sw = Stopwatch.StartNew();
-                    while (times[i].Count * Rounds < minSteps * (round + 1) || sw.Elapsed.TotalSeconds < 1.0 / Rounds) times[i].Add(TimeStep(engines[i], ps[i], batch, c));
+                    var before = engines[i].TimeInSharedParts;
+                    var mine = new List<double>();
+                    while ((times[i].Count + mine.Count) * Rounds < minSteps * (round + 1) || sw.Elapsed.TotalSeconds < 1.0 / Rounds) mine.Add(TimeStep(engines[i], ps[i], batch, c));
+                    sharedMs[i] += (engines[i].TimeInSharedParts - before).TotalMilliseconds;
+                    times[i].AddRange(mine);
+                    roundMedians[i] = Median(mine);
                 }
-            return times.Select(Median).ToList();
+                if (copies.Count == 0) continue;
+                // Every copy steps for the same fifth of a second (and its share of minSteps), so all run at once throughout.
+                var copyTimes = new List<double>[copies.Count];
+                copyTeam.For(copies.Count, j =>
+                {
+                    var sw = Stopwatch.StartNew();
+                    var mine = new List<double>();
+                    while (mine.Count * Rounds < minSteps || sw.Elapsed.TotalSeconds < 1.0 / Rounds) mine.Add(TimeStep(copies[j], copyParameters[j], copyBatches[j], c));
+                    copyTimes[j] = mine;
+                });
+                double copy = Median(copyTimes.SelectMany(t => t).ToList());
+                ceilings.Add(most * roundMedians[0] / copy);
+                ofCopies.Add(copy / (most * roundMedians[^1]));
+            }
+            return (times.Select(t => Median([.. t])).ToList(), times.Select((t, i) => sharedMs[i] / t.Sum()).ToList(),
+                copies.Count > 0 ? Median(ceilings) : double.NaN, copies.Count > 0 ? Median(ofCopies) : double.NaN);
         }
-        finally { engines.ForEach(e => e.Dispose()); }
-    }
-
-    /// <summary>
-    /// One copy of the one-thread step alone, and <paramref name="copies"/> copies at once, in
-    /// alternating rounds (median milliseconds per step of each): the ratio is measured the same way
-    /// on both sides, so it holds even when the host's speed drifts between the bench's parts.
-    /// </summary>
-    static (double Alone, double Together) CopiesCeiling(int copies, ResolvedNetworkConfig network, NetworkParameters initial, int time, TrainingConfig c, int minSteps)
-    {
-        var alone = new List<double>();
-        var together = new List<double>();
-        for (int round = 0; round < 2; round++)
+        finally
         {
-            alone.AddRange(TimeCopies(1, network, initial, time, c, minSteps));
-            together.AddRange(TimeCopies(copies, network, initial, time, c, minSteps));
+            engines.ForEach(e => e.Dispose());
+            copies.ForEach(e => e.Dispose());
         }
-        return (Median(alone), Median(together));
-    }
-
-    /// <summary>
-    /// Milliseconds per step of <paramref name="copies"/> one-thread fused engines stepping at
-    /// the same time on their own threads, each with its own parameters and minibatch (as separate
-    /// processes would): what the machine's shared memory system and clock leave of one core each.
-    /// </summary>
-    static List<double> TimeCopies(int copies, ResolvedNetworkConfig network, NetworkParameters initial, int time, TrainingConfig c, int minSteps)
-    {
-        var times = new List<double>[copies];
-        using var start = new Barrier(copies);
-        var threads = Enumerable.Range(0, copies).Select(i => new Thread(() =>
-        {
-            using var engine = FusedEngine.WithThreads(1).Create(network, c);
-            var p = initial.Clone();
-            var batch = SyntheticBatch(network, time);
-            for (int w = 0; w < 2; w++) TimeStep(engine, p, batch, c);
-            var mine = new List<double>();
-            start.SignalAndWait();
-            // Every copy steps for the same second (and at least minSteps steps), so all run at once throughout.
-            var sw = Stopwatch.StartNew();
-            while (mine.Count < minSteps || sw.Elapsed.TotalSeconds < 1) mine.Add(TimeStep(engine, p, batch, c));
-            times[i] = mine;
-        }) { IsBackground = true }).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        return times.SelectMany(t => t).ToList();
     }
 
     static double TimeStep(ITrainingEngine engine, NetworkParameters p, Batch batch, TrainingConfig c)

@@ -67,4 +67,37 @@ public class WorkerTeamTests
         team.For(2, _ => team.For(3, _ => Interlocked.Increment(ref sum)));
         Assert.Equal(6, sum);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void TimeInPartsCountsEachRegionOnceAndNothingOutsideThem(int threads)
+    {
+        using var team = new WorkerTeam(threads);
+        Assert.Equal(TimeSpan.Zero, team.TimeInParts);
+        Thread.Sleep(60);   // outside any region: not counted
+        // Two regions of at least 40 ms each; the inner region runs serially inside the outer one and is not counted again.
+        for (int round = 0; round < 2; round++)
+            team.For(threads, p => { if (p == 0) team.For(1, _ => Thread.Sleep(40)); });
+        var counted = team.TimeInParts;
+        Assert.InRange(counted.TotalMilliseconds, 80, 80 + 55);
+    }
+
+    [Fact]
+    public void AOneThreadEngineCountsItsSharedPartsWithinTheStep()
+    {
+        var task = PyCog.Tasks.TaskRegistry.Create("rdm_fixed");
+        var network = task.Network.Resolve();
+        var config = PyCog.Training.TrainingConfig.For(task).Resolve(network.Config);
+        var (p, resolved) = PyCog.Network.NetworkInitializer.Initialize(network, config.Seed);
+        using var engine = new PyCog.Training.FusedEngine(resolved, config) { Threads = 1 };
+        var batch = new PyCog.Training.Dataset(task, resolved, PyCog.Tasks.TrialKind.Gradient, config.NGradient, 5).Next();
+        engine.ComputeGradient(p, batch);
+        var before = engine.TimeInSharedParts;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        engine.ComputeGradient(p, batch);
+        double step = sw.Elapsed.TotalMilliseconds, shared = (engine.TimeInSharedParts - before).TotalMilliseconds;
+        // Forward, backward and the weight gradients are most of a step, and all of them are shared parts.
+        Assert.InRange(shared, 0.5 * step, step);
+    }
 }

@@ -64,14 +64,21 @@ public sealed class WorkerTeam : IDisposable
     /// </summary>
     public void For(int parts, Action<int> body)
     {
-        if (parts <= 1 || _workers.Length == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        // A region started inside another (or beside it) runs serially, and its time is already counted.
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++) body(p);
             return;
         }
+        long start = Stopwatch.GetTimestamp();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (parts <= 1 || _workers.Length == 0)
+            {
+                for (int p = 0; p < parts; p++) body(p);
+                return;
+            }
             _body = body;
             _parts = parts;
             _error = null;
@@ -83,8 +90,22 @@ public sealed class WorkerTeam : IDisposable
             _body = null;
             if (_error is { } error) ExceptionDispatchInfo.Throw(error);
         }
-        finally { Volatile.Write(ref _busy, 0); }
+        finally
+        {
+            _ticksInParts += Stopwatch.GetTimestamp() - start;
+            Volatile.Write(ref _busy, 0);
+        }
     }
+
+    /// <summary>
+    /// Wall-clock time spent so far in <see cref="For"/>, from its call to its return, waiting for
+    /// the slowest participant included. On a one-thread team this is the time of the work that
+    /// more threads would share: a program's time outside it is its serial part, which no number of
+    /// threads shortens (a measured serial fraction, unlike one inferred from speed-ups).
+    /// </summary>
+    public TimeSpan TimeInParts => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _ticksInParts));
+
+    long _ticksInParts;
 
     void RunParts(int participant)
     {

@@ -110,6 +110,15 @@ public sealed unsafe class FusedEngine : ITrainingEngine
 
     bool _sharesCores;
 
+    /// <summary>
+    /// Time this engine has spent so far in the parts of its steps that its threads share (every
+    /// part but the outputs, the loss, Omega's sum and the gradient's small serial pieces), and in
+    /// whatever else runs on its team, as the trainer's minibatch drawing does. On one thread, a
+    /// step's time minus this is the step's measured serial part. Starts again from zero when
+    /// <see cref="Threads"/> changes.
+    /// </summary>
+    public TimeSpan TimeInSharedParts => _team?.TimeInParts ?? TimeSpan.Zero;
+
     /// <summary>The threads of <see cref="Threads"/>, started at the first step that needs them (the trainer also draws minibatches on them).</summary>
     internal WorkerTeam Team => _team ??= new WorkerTeam(_threads, spin: !SharesCores || _threads < Environment.ProcessorCount);
 
@@ -125,9 +134,10 @@ public sealed unsafe class FusedEngine : ITrainingEngine
     /// </summary>
     void Split(int count, int align, Action<int, int> body)
     {
+        if (count <= 0) { body(0, count); return; }
         int groups = (count + align - 1) / align;
         int parts = Math.Min(Threads, groups);
-        if (parts <= 1) { body(0, count); return; }
+        // On the team even with one part, so that its time counts as shared work (TimeInSharedParts).
         int per = (groups + parts - 1) / parts * align;
         Team.For((count + per - 1) / per, part =>
         {
