@@ -14,6 +14,8 @@ public unsafe class KernelTests
     [InlineData(5, 600, 16, false)]
     [InlineData(10, 50, 80, true)]    // a 48- and a 32-column panel, rows as 5 + 5
     [InlineData(13, 20, 16, false)]   // a 16-column panel, rows as 6 + 7
+    [InlineData(10, 40, 112, true)]   // AVX2: rows as 5 + 5
+    [InlineData(9, 40, 32, false)]    // AVX2: rows as 5 + 4
     public void GemmMatchesAPlainLoop(int m, int k, int cols, bool transposedA)
     {
         var rng = new Rng(m * 1000 + k);
@@ -79,7 +81,7 @@ public unsafe class KernelTests
     {
         // Threads split trials at any even count, so a row may fall in a block of 1 to 5 rows
         // (AVX-512: 11 rows run as 3 + 4 + 4, the parts below as 1, 2, 3 and 5; AVX2: 11 rows run
-        // as 4 + 4 + 2 + 1, the parts as 1, 2, 2 + 1 and 4 + 1).
+        // as 5 + 4 + 2, the parts as 1, 2, 2 + 1 and 5).
         var rng = new Rng(5);
         int m = 11, k = 300, cols = 112;
         var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
@@ -93,6 +95,27 @@ public unsafe class KernelTests
                 Gemm.Multiply(count, k, cols, pa + start * k, k, 1, pb, cols, pp + start * cols, cols, false);
         }
         Assert.Equal(all, part);
+    }
+
+    [Theory]
+    [InlineData(20, 10)]   // two threads' 10 rows each (AVX2: five blocks of four for all, 5 + 5 for a part)
+    [InlineData(21, 7)]    // 5 + 4 + 4 + 4 + 4 for all, 5 + 2 for a part
+    [InlineData(14, 6)]    // 5 + 5 + 4, and 4 + 2
+    public void RowsGetTheSameBitsInAnyBlocking(int m, int part)
+    {
+        var rng = new Rng(m);
+        int k = 137, cols = 112;
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var b = Enumerable.Range(0, k * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var all = new float[m * cols];
+        var parts = new float[m * cols];
+        fixed (float* pa = a, pb = b, pc = all, pp = parts)
+        {
+            Gemm.Multiply(m, k, cols, pa, k, 1, pb, cols, pc, cols, false);
+            for (int start = 0; start < m; start += part)
+                Gemm.Multiply(Math.Min(part, m - start), k, cols, pa + start * k, k, 1, pb, cols, pp + start * cols, cols, false);
+        }
+        Assert.Equal(all, parts);
     }
 
     [Fact]

@@ -383,6 +383,38 @@ public static unsafe class Gemm
         for (int j = 0; j < cols; j += 2 * W)
         {
             int row = 0;
+            // Blocks of five rows (ten accumulators) where blocks of four would leave two or three
+            // rows for the slower small blocks: a thread's 10 trials run as 5 + 5, not 4 + 4 + 2.
+            for (; m - row >= 5 && (m - row) % 4 != 0 && m - row != 6; row += 5)
+            {
+                float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
+                float* c0 = c + (long)row * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+                Vector256<float> x00, x01, x10, x11, x20, x21, x30, x31, x40, x41;
+                if (accumulate)
+                {
+                    x00 = Vector256.Load(c0); x01 = Vector256.Load(c0 + W);
+                    x10 = Vector256.Load(c1); x11 = Vector256.Load(c1 + W);
+                    x20 = Vector256.Load(c2); x21 = Vector256.Load(c2 + W);
+                    x30 = Vector256.Load(c3); x31 = Vector256.Load(c3 + W);
+                    x40 = Vector256.Load(c4); x41 = Vector256.Load(c4 + W);
+                }
+                else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = x40 = x41 = Vector256<float>.Zero; }
+                float* b = bt + j;
+                for (int kk = k0; kk < k1; kk++)
+                {
+                    long o = rows.A(kk);
+                    float* bk = b + rows.B(kk);
+                    var w0 = Vector256.Load(bk); var w1 = Vector256.Load(bk + W);
+                    var v = Vector256.Create(a0[o]); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01);
+                    v = Vector256.Create(a1[o]); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11);
+                    v = Vector256.Create(a2[o]); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21);
+                    v = Vector256.Create(a3[o]); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31);
+                    v = Vector256.Create(a4[o]); x40 = Vector256.FusedMultiplyAdd(v, w0, x40); x41 = Vector256.FusedMultiplyAdd(v, w1, x41);
+                }
+                x00.Store(c0); x01.Store(c0 + W); x10.Store(c1); x11.Store(c1 + W);
+                x20.Store(c2); x21.Store(c2 + W); x30.Store(c3); x31.Store(c3 + W);
+                x40.Store(c4); x41.Store(c4 + W);
+            }
             for (; row + 4 <= m; row += 4)
             {
                 float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
@@ -411,8 +443,8 @@ public static unsafe class Gemm
                 x00.Store(c0); x01.Store(c0 + W); x10.Store(c1); x11.Store(c1 + W);
                 x20.Store(c2); x21.Store(c2 + W); x30.Store(c3); x31.Store(c3 + W);
             }
-            // Two rows left (a thread's 10 trials are 4 + 4 + 2): four accumulators, twice the one-row
-            // path's throughput. Each element is still summed over k in order, so the bits are the same.
+            // Two rows left (as 6 = 4 + 2): four accumulators, twice the one-row path's throughput.
+            // Whatever the block, each element is summed over k in order, so the bits are the same.
             if (row + 2 <= m)
             {
                 float* a0 = a + (long)row * sm, a1 = a0 + sm;
