@@ -119,46 +119,13 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void DenseKernel256(int m, int k, int cols, float* a, int sm, float* bt, int ldb, float* c, int ldc)
     {
-        const int W = 8;
-        for (int j = 0; j < cols; j += 2 * W)
+        // No K blocking: a time step's K (units plus inputs) is small enough for one pass.
+        var dense = new Strided(1, ldb);
+        for (int j = 0; j < cols; j += 16)
         {
             int row = 0;
-            for (; row + 6 <= m; row += 6)
-            {
-                float* a0 = a + (long)row * sm;
-                var x00 = Vector256<float>.Zero; var x01 = x00; var x10 = x00; var x11 = x00; var x20 = x00; var x21 = x00;
-                var x30 = x00; var x31 = x00; var x40 = x00; var x41 = x00; var x50 = x00; var x51 = x00;
-                float* b = bt + j;
-                for (int kk = 0; kk < k; kk++, b += ldb)
-                {
-                    var w0 = Vector256.Load(b); var w1 = Vector256.Load(b + W);
-                    float* ak = a0 + kk;
-                    var v = Vector256.Create(ak[0]); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01);
-                    v = Vector256.Create(ak[sm]); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11);
-                    v = Vector256.Create(ak[2 * sm]); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21);
-                    v = Vector256.Create(ak[3 * sm]); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31);
-                    v = Vector256.Create(ak[4 * sm]); x40 = Vector256.FusedMultiplyAdd(v, w0, x40); x41 = Vector256.FusedMultiplyAdd(v, w1, x41);
-                    v = Vector256.Create(ak[5 * sm]); x50 = Vector256.FusedMultiplyAdd(v, w0, x50); x51 = Vector256.FusedMultiplyAdd(v, w1, x51);
-                }
-                float* c0 = c + (long)row * ldc + j;
-                x00.Store(c0); x01.Store(c0 + W); c0 += ldc; x10.Store(c0); x11.Store(c0 + W); c0 += ldc;
-                x20.Store(c0); x21.Store(c0 + W); c0 += ldc; x30.Store(c0); x31.Store(c0 + W); c0 += ldc;
-                x40.Store(c0); x41.Store(c0 + W); c0 += ldc; x50.Store(c0); x51.Store(c0 + W);
-            }
-            for (; row < m; row++)
-            {
-                float* a0 = a + (long)row * sm;
-                var x0 = Vector256<float>.Zero; var x1 = x0;
-                float* b = bt + j;
-                for (int kk = 0; kk < k; kk++, b += ldb)
-                {
-                    var v = Vector256.Create(a0[kk]);
-                    x0 = Vector256.FusedMultiplyAdd(v, Vector256.Load(b), x0);
-                    x1 = Vector256.FusedMultiplyAdd(v, Vector256.Load(b + W), x1);
-                }
-                float* c0 = c + (long)row * ldc + j;
-                x0.Store(c0); x1.Store(c0 + W);
-            }
+            for (; row + 6 <= m; row += 6) Block256<Strided, Rows6>(0, k, a + (long)row * sm, sm, dense, bt + j, c + (long)row * ldc + j, ldc, false);
+            for (; row < m; row++) Block256<Strided, Rows1>(0, k, a + (long)row * sm, sm, dense, bt + j, c + (long)row * ldc + j, ldc, false);
         }
     }
 
@@ -375,111 +342,75 @@ public static unsafe class Gemm
         if (TR.Count > 9) { x90.Store(c9); }
     }
 
+    /// <summary>
+    /// AVX2. Column panels outside, rows inside: one K x 16 panel of Bt stays in cache while every
+    /// row block uses it. Rows run in blocks of four; blocks of five where fours would leave two
+    /// or three rows for the slower small blocks (a thread's 10 trials run as 5 + 5, not
+    /// 4 + 4 + 2), and a block of two where 6 = 4 + 2 (four accumulators, twice the one-row
+    /// block's throughput).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel256<TK>(int m, int k0, int k1, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
     {
-        const int W = 8;
-        // Column panels outside, rows inside: one K x 16 panel of Bt stays in cache while every row block uses it.
-        for (int j = 0; j < cols; j += 2 * W)
+        for (int j = 0; j < cols; j += 16)
         {
             int row = 0;
-            // Blocks of five rows (ten accumulators) where blocks of four would leave two or three
-            // rows for the slower small blocks: a thread's 10 trials run as 5 + 5, not 4 + 4 + 2.
             for (; m - row >= 5 && (m - row) % 4 != 0 && m - row != 6; row += 5)
-            {
-                float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
-                float* c0 = c + (long)row * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-                Vector256<float> x00, x01, x10, x11, x20, x21, x30, x31, x40, x41;
-                if (accumulate)
-                {
-                    x00 = Vector256.Load(c0); x01 = Vector256.Load(c0 + W);
-                    x10 = Vector256.Load(c1); x11 = Vector256.Load(c1 + W);
-                    x20 = Vector256.Load(c2); x21 = Vector256.Load(c2 + W);
-                    x30 = Vector256.Load(c3); x31 = Vector256.Load(c3 + W);
-                    x40 = Vector256.Load(c4); x41 = Vector256.Load(c4 + W);
-                }
-                else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = x40 = x41 = Vector256<float>.Zero; }
-                float* b = bt + j;
-                for (int kk = k0; kk < k1; kk++)
-                {
-                    long o = rows.A(kk);
-                    float* bk = b + rows.B(kk);
-                    var w0 = Vector256.Load(bk); var w1 = Vector256.Load(bk + W);
-                    var v = Vector256.Create(a0[o]); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01);
-                    v = Vector256.Create(a1[o]); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11);
-                    v = Vector256.Create(a2[o]); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21);
-                    v = Vector256.Create(a3[o]); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31);
-                    v = Vector256.Create(a4[o]); x40 = Vector256.FusedMultiplyAdd(v, w0, x40); x41 = Vector256.FusedMultiplyAdd(v, w1, x41);
-                }
-                x00.Store(c0); x01.Store(c0 + W); x10.Store(c1); x11.Store(c1 + W);
-                x20.Store(c2); x21.Store(c2 + W); x30.Store(c3); x31.Store(c3 + W);
-                x40.Store(c4); x41.Store(c4 + W);
-            }
+                Block256<TK, Rows5>(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
             for (; row + 4 <= m; row += 4)
-            {
-                float* a0 = a + (long)row * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
-                float* c0 = c + (long)row * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-                Vector256<float> x00, x01, x10, x11, x20, x21, x30, x31;
-                if (accumulate)
-                {
-                    x00 = Vector256.Load(c0); x01 = Vector256.Load(c0 + W);
-                    x10 = Vector256.Load(c1); x11 = Vector256.Load(c1 + W);
-                    x20 = Vector256.Load(c2); x21 = Vector256.Load(c2 + W);
-                    x30 = Vector256.Load(c3); x31 = Vector256.Load(c3 + W);
-                }
-                else { x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector256<float>.Zero; }
-                float* b = bt + j;
-                for (int kk = k0; kk < k1; kk++)
-                {
-                    long o = rows.A(kk);
-                    float* bk = b + rows.B(kk);
-                    float s0 = a0[o], s1 = a1[o], s2 = a2[o], s3 = a3[o];
-                    var w0 = Vector256.Load(bk); var w1 = Vector256.Load(bk + W);
-                    var v = Vector256.Create(s0); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01);
-                    v = Vector256.Create(s1); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11);
-                    v = Vector256.Create(s2); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21);
-                    v = Vector256.Create(s3); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31);
-                }
-                x00.Store(c0); x01.Store(c0 + W); x10.Store(c1); x11.Store(c1 + W);
-                x20.Store(c2); x21.Store(c2 + W); x30.Store(c3); x31.Store(c3 + W);
-            }
-            // Two rows left (as 6 = 4 + 2): four accumulators, twice the one-row path's throughput.
-            // Whatever the block, each element is summed over k in order, so the bits are the same.
+                Block256<TK, Rows4>(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
             if (row + 2 <= m)
             {
-                float* a0 = a + (long)row * sm, a1 = a0 + sm;
-                float* c0 = c + (long)row * ldc + j, c1 = c0 + ldc;
-                Vector256<float> x00, x01, x10, x11;
-                if (accumulate) { x00 = Vector256.Load(c0); x01 = Vector256.Load(c0 + W); x10 = Vector256.Load(c1); x11 = Vector256.Load(c1 + W); }
-                else { x00 = x01 = x10 = x11 = Vector256<float>.Zero; }
-                float* b = bt + j;
-                for (int kk = k0; kk < k1; kk++)
-                {
-                    long o = rows.A(kk);
-                    float* bk = b + rows.B(kk);
-                    var w0 = Vector256.Load(bk); var w1 = Vector256.Load(bk + W);
-                    var v = Vector256.Create(a0[o]); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01);
-                    v = Vector256.Create(a1[o]); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11);
-                }
-                x00.Store(c0); x01.Store(c0 + W); x10.Store(c1); x11.Store(c1 + W);
+                Block256<TK, Rows2>(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
                 row += 2;
             }
             for (; row < m; row++)
-            {
-                float* a0 = a + (long)row * sm;
-                float* c0 = c + (long)row * ldc + j;
-                Vector256<float> x0 = accumulate ? Vector256.Load(c0) : Vector256<float>.Zero;
-                Vector256<float> x1 = accumulate ? Vector256.Load(c0 + W) : Vector256<float>.Zero;
-                float* b = bt + j;
-                for (int kk = k0; kk < k1; kk++)
-                {
-                    float* bk = b + rows.B(kk);
-                    var v = Vector256.Create(a0[rows.A(kk)]);
-                    x0 = Vector256.FusedMultiplyAdd(v, Vector256.Load(bk), x0);
-                    x1 = Vector256.FusedMultiplyAdd(v, Vector256.Load(bk + W), x1);
-                }
-                x0.Store(c0); x1.Store(c0 + W);
-            }
+                Block256<TK, Rows1>(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
         }
+    }
+
+    /// <summary>
+    /// AVX2: TR.Count (1 to 6) rows x 16 columns, two accumulators per row. Each A element is
+    /// broadcast straight from memory (a scalar load and a register broadcast would share the
+    /// shuffle port: a four-row block written that way ran 30% slower), and C's row pointers are
+    /// formed where they are used, not held through the k loop, which leaves the general
+    /// registers to A's rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static void Block256<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+        where TK : struct, IKRows where TR : struct, IBlockRows
+    {
+        const int W = 8;
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm, a5 = a4 + sm;
+        var x00 = Vector256<float>.Zero;
+        var x01 = x00; var x10 = x00; var x11 = x00; var x20 = x00; var x21 = x00; var x30 = x00; var x31 = x00; var x40 = x00;
+        var x41 = x00; var x50 = x00; var x51 = x00;
+        if (accumulate)
+        {
+            x00 = Vector256.Load(c0); x01 = Vector256.Load(c0 + W);
+            if (TR.Count > 1) { float* cr = c0 + ldc; x10 = Vector256.Load(cr); x11 = Vector256.Load(cr + W); }
+            if (TR.Count > 2) { float* cr = c0 + 2 * ldc; x20 = Vector256.Load(cr); x21 = Vector256.Load(cr + W); }
+            if (TR.Count > 3) { float* cr = c0 + 3 * ldc; x30 = Vector256.Load(cr); x31 = Vector256.Load(cr + W); }
+            if (TR.Count > 4) { float* cr = c0 + 4 * ldc; x40 = Vector256.Load(cr); x41 = Vector256.Load(cr + W); }
+            if (TR.Count > 5) { float* cr = c0 + 5 * ldc; x50 = Vector256.Load(cr); x51 = Vector256.Load(cr + W); }
+        }
+        for (int kk = k0; kk < k1; kk++)
+        {
+            long o = rows.A(kk);
+            float* bk = b + rows.B(kk);
+            var w0 = Vector256.Load(bk); var w1 = Vector256.Load(bk + W);
+            { var v = Vector256.Create(a0[o]); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01); }
+            if (TR.Count > 1) { var v = Vector256.Create(a1[o]); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11); }
+            if (TR.Count > 2) { var v = Vector256.Create(a2[o]); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21); }
+            if (TR.Count > 3) { var v = Vector256.Create(a3[o]); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31); }
+            if (TR.Count > 4) { var v = Vector256.Create(a4[o]); x40 = Vector256.FusedMultiplyAdd(v, w0, x40); x41 = Vector256.FusedMultiplyAdd(v, w1, x41); }
+            if (TR.Count > 5) { var v = Vector256.Create(a5[o]); x50 = Vector256.FusedMultiplyAdd(v, w0, x50); x51 = Vector256.FusedMultiplyAdd(v, w1, x51); }
+        }
+        x00.Store(c0); x01.Store(c0 + W);
+        if (TR.Count > 1) { float* cr = c0 + ldc; x10.Store(cr); x11.Store(cr + W); }
+        if (TR.Count > 2) { float* cr = c0 + 2 * ldc; x20.Store(cr); x21.Store(cr + W); }
+        if (TR.Count > 3) { float* cr = c0 + 3 * ldc; x30.Store(cr); x31.Store(cr + W); }
+        if (TR.Count > 4) { float* cr = c0 + 4 * ldc; x40.Store(cr); x41.Store(cr + W); }
+        if (TR.Count > 5) { float* cr = c0 + 5 * ldc; x50.Store(cr); x51.Store(cr + W); }
     }
 }
