@@ -13,9 +13,9 @@ public unsafe class KernelTests
     [InlineData(70, 300, 48, true)]
     [InlineData(5, 600, 16, false)]
     [InlineData(10, 50, 80, true)]    // a 48- and a 32-column panel, rows as 5 + 5
-    [InlineData(13, 20, 16, false)]   // a 16-column panel, rows as 6 + 7
+    [InlineData(13, 20, 16, false)]   // rows as 6 + 7 (AVX-512, a 16-column panel), 4 + 4 + 5 (AVX2)
     [InlineData(10, 40, 112, true)]   // AVX2: rows as 5 + 5
-    [InlineData(9, 40, 32, false)]    // AVX2: rows as 5 + 4
+    [InlineData(9, 40, 32, false)]    // rows as 4 + 5
     public void GemmMatchesAPlainLoop(int m, int k, int cols, bool transposedA)
     {
         var rng = new Rng(m * 1000 + k);
@@ -80,8 +80,8 @@ public unsafe class KernelTests
     public void ARowGetsTheSameBitsWhicheverRegisterBlockComputesIt()
     {
         // Threads split trials at any even count, so a row may fall in a block of 1 to 5 rows
-        // (AVX-512: 11 rows run as 3 + 4 + 4, the parts below as 1, 2, 3 and 5; AVX2: 11 rows run
-        // as 5 + 4 + 2, the parts as 1, 2, 2 + 1 and 5).
+        // (11 rows run as 3 + 4 + 4, or as 5 + 6 in AVX-512's 16-column panel; the parts below as
+        // 1, 2, 3 and 5).
         var rng = new Rng(5);
         int m = 11, k = 300, cols = 112;
         var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
@@ -98,9 +98,10 @@ public unsafe class KernelTests
     }
 
     [Theory]
-    [InlineData(20, 10)]   // two threads' 10 rows each (AVX2: five blocks of four for all, 5 + 5 for a part)
-    [InlineData(21, 7)]    // 5 + 4 + 4 + 4 + 4 for all, 5 + 2 for a part
-    [InlineData(14, 6)]    // 5 + 5 + 4, and 4 + 2
+    [InlineData(20, 8)]    // AVX2: four blocks of five for all, 4 + 4 for a part
+    [InlineData(21, 7)]    // 4 + 4 + 4 + 4 + 5 for all, 3 + 4 for a part
+    [InlineData(14, 6)]    // 4 + 5 + 5, and 3 + 3 (the last part 2)
+    [InlineData(10, 3)]    // 5 + 5, and single blocks of 3 (the last part 1)
     public void RowsGetTheSameBitsInAnyBlocking(int m, int part)
     {
         var rng = new Rng(m);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -116,17 +117,11 @@ public static unsafe class Gemm
         DenseKernel256(m, k, cols, a, sm, bt, ldb, c, ldc);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void DenseKernel256(int m, int k, int cols, float* a, int sm, float* bt, int ldb, float* c, int ldc)
     {
-        // No K blocking: a time step's K (units plus inputs) is small enough for one pass.
-        var dense = new Strided(1, ldb);
-        for (int j = 0; j < cols; j += 16)
-        {
-            int row = 0;
-            for (; row + 6 <= m; row += 6) Block256<Strided, Rows6>(0, k, a + (long)row * sm, sm, dense, bt + j, c + (long)row * ldc + j, ldc, false);
-            for (; row < m; row++) Block256<Strided, Rows1>(0, k, a + (long)row * sm, sm, dense, bt + j, c + (long)row * ldc + j, ldc, false);
-        }
+        // No K blocking: a time step's K (units plus inputs) is small enough for one pass. Blocks of
+        // up to six rows (twelve accumulators): the integrator pads its rows to DenseRowBlock.
+        for (int j = 0; j < cols; j += 16) Panel<Block256, Strided>(DenseRowBlock, m, 0, k, a, sm, new Strided(1, ldb), bt + j, c + j, ldc, false);
     }
 
     /// <summary>
@@ -140,69 +135,71 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel512<TK>(int m, int k0, int k1, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
     {
-        // Rows in as few register blocks as each panel width allows (five rows at 48 and 32
-        // columns, ten at 16), as even as possible (ten rows as 5 + 5, twelve as 4 + 4 + 4). Each
-        // block passes over the column panel once, and a pass costs more than its multiply-adds, so
-        // fewer, fuller blocks are faster (docs/performance.md). A block also needs about
-        // eight chains of multiply-adds to cover their latency (4 cycles, 2 a cycle): a 16-column
-        // block of two rows, two chains, can run at a quarter of the peak at most.
+        // Five rows at 48 and 32 columns, ten at 16. A block also needs about eight chains of
+        // multiply-adds to cover their latency (4 cycles, 2 a cycle): a 16-column block of two
+        // rows, two chains, can run at a quarter of the peak at most.
         int j = 0;
-        for (; j + 48 <= cols; j += 48)
-            for (int q = 0, row = 0, blocks = (m + 4) / 5; q < blocks; q++)
+        for (; j + 48 <= cols; j += 48) Panel<Block48, TK>(5, m, k0, k1, a, sm, rows, bt + j, c + j, ldc, accumulate);
+        for (; j + 32 <= cols; j += 32) Panel<Block32, TK>(5, m, k0, k1, a, sm, rows, bt + j, c + j, ldc, accumulate);
+        for (; j < cols; j += 16) Panel<Block16, TK>(10, m, k0, k1, a, sm, rows, bt + j, c + j, ldc, accumulate);
+    }
+
+    /// <summary>
+    /// AVX2. Column panels outside, rows inside: one K x 16 panel of Bt stays in cache while every
+    /// row block uses it. Blocks of up to five rows (ten accumulators): a thread's 10 trials run
+    /// as 5 + 5, one thread's 20 as four blocks of five.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel256<TK>(int m, int k0, int k1, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
+    {
+        for (int j = 0; j < cols; j += 16) Panel<Block256, TK>(5, m, k0, k1, a, sm, rows, bt + j, c + j, ldc, accumulate);
+    }
+
+    /// <summary>
+    /// One column panel: its m rows in as few register blocks of at most <paramref name="most"/>
+    /// rows as possible, as even as possible (ten rows as 5 + 5, twelve as 4 + 4 + 4). Each block
+    /// passes over the panel once, and a pass costs more than its multiply-adds, so fewer, fuller
+    /// blocks are faster (docs/performance.md); a block of two or three rows left over runs at
+    /// half speed or less.
+    /// </summary>
+    static void Panel<TB, TK>(int most, int m, int k0, int k1, float* a, int sm, TK rows, float* b, float* c, int ldc, bool accumulate)
+        where TB : IRegisterBlock where TK : struct, IKRows
+    {
+        for (int q = 0, row = 0, blocks = (m + most - 1) / most; q < blocks; q++)
+        {
+            int size = (m - row) / (blocks - q);
+            float* ar = a + (long)row * sm, cr = c + (long)row * ldc;
+            switch (size)
             {
-                int size = (m - row) / (blocks - q);
-                float* ar = a + (long)row * sm, cr = c + (long)row * ldc + j;
-                switch (size)
-                {
-                    case 5: Block48<TK, Rows5>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 4: Block48<TK, Rows4>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 3: Block48<TK, Rows3>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 2: Block48<TK, Rows2>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    default: Block48<TK, Rows1>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                }
-                row += size;
+                case 10: TB.Run<TK, Rows10>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                case 9: TB.Run<TK, Rows9>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                case 8: TB.Run<TK, Rows8>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                case 7: TB.Run<TK, Rows7>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                case 6: TB.Run<TK, Rows6>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                case 5: TB.Run<TK, Rows5>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                case 4: TB.Run<TK, Rows4>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                case 3: TB.Run<TK, Rows3>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                case 2: TB.Run<TK, Rows2>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
+                default: TB.Run<TK, Rows1>(k0, k1, ar, sm, rows, b, cr, ldc, accumulate); break;
             }
-        for (; j + 32 <= cols; j += 32)
-            for (int q = 0, row = 0, blocks = (m + 4) / 5; q < blocks; q++)
-            {
-                int size = (m - row) / (blocks - q);
-                float* ar = a + (long)row * sm, cr = c + (long)row * ldc + j;
-                switch (size)
-                {
-                    case 5: Block32<TK, Rows5>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 4: Block32<TK, Rows4>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 3: Block32<TK, Rows3>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 2: Block32<TK, Rows2>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    default: Block32<TK, Rows1>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                }
-                row += size;
-            }
-        for (; j < cols; j += 16)
-            for (int q = 0, row = 0, blocks = (m + 9) / 10; q < blocks; q++)
-            {
-                int size = (m - row) / (blocks - q);
-                float* ar = a + (long)row * sm, cr = c + (long)row * ldc + j;
-                switch (size)
-                {
-                    case 10: Block16<TK, Rows10>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 9: Block16<TK, Rows9>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 8: Block16<TK, Rows8>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 7: Block16<TK, Rows7>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 6: Block16<TK, Rows6>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 5: Block16<TK, Rows5>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 4: Block16<TK, Rows4>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 3: Block16<TK, Rows3>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    case 2: Block16<TK, Rows2>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                    default: Block16<TK, Rows1>(k0, k1, ar, sm, rows, bt + j, cr, ldc, accumulate); break;
-                }
-                row += size;
-            }
+            row += size;
+        }
     }
 
     // The register blocks: C[rows, 16 v] (+)= A[rows, 0..k) Bt[0..k, 16 v], each element one chain of
     // fused multiply-adds over k in order, so that every block gives a row the same bits. Each is
     // generic in its row count, a constant in each instantiation, so each is compiled to
     // straight-line code for its rows.
+
+    /// <summary>
+    /// A register block: C[TR.Count rows, its columns] (+)= A[rows, k0..k1) Bt[k0..k1, its columns].
+    /// <see cref="Panel"/> never asks a block for more rows than the most it is given for it.
+    /// </summary>
+    interface IRegisterBlock
+    {
+        static abstract void Run<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+            where TK : struct, IKRows where TR : struct, IBlockRows;
+    }
 
     /// <summary>A register block's row count, a constant the compiler folds into the blocks.</summary>
     interface IBlockRows { static abstract int Count { get; } }
@@ -218,154 +215,139 @@ public static unsafe class Gemm
     readonly struct Rows10 : IBlockRows { public static int Count => 10; }
 
     /// <summary>TR.Count (1 to 5) rows x 48 columns, three accumulators per row.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block48<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
-        where TK : struct, IKRows where TR : struct, IBlockRows
+    readonly struct Block48 : IRegisterBlock
     {
-        const int W = 16;
-        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
-        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-        var x00 = Vector512<float>.Zero;
-        var x01 = x00; var x02 = x00; var x10 = x00; var x11 = x00; var x12 = x00; var x20 = x00; var x21 = x00; var x22 = x00;
-        var x30 = x00; var x31 = x00; var x32 = x00; var x40 = x00; var x41 = x00; var x42 = x00;
-        if (accumulate)
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        public static void Run<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+            where TK : struct, IKRows where TR : struct, IBlockRows
         {
-            x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x02 = Vector512.Load(c0 + 2 * W);
-            if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W); }
-            if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x22 = Vector512.Load(c2 + 2 * W); }
-            if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); x32 = Vector512.Load(c3 + 2 * W); }
-            if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); x42 = Vector512.Load(c4 + 2 * W); }
+            if (TR.Count > 5) throw new UnreachableException(); // folded away: TR.Count is a constant
+            const int W = 16;
+            float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
+            float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+            var x00 = Vector512<float>.Zero;
+            var x01 = x00; var x02 = x00; var x10 = x00; var x11 = x00; var x12 = x00; var x20 = x00; var x21 = x00; var x22 = x00;
+            var x30 = x00; var x31 = x00; var x32 = x00; var x40 = x00; var x41 = x00; var x42 = x00;
+            if (accumulate)
+            {
+                x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x02 = Vector512.Load(c0 + 2 * W);
+                if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W); }
+                if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x22 = Vector512.Load(c2 + 2 * W); }
+                if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); x32 = Vector512.Load(c3 + 2 * W); }
+                if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); x42 = Vector512.Load(c4 + 2 * W); }
+            }
+            for (int kk = k0; kk < k1; kk++)
+            {
+                long o = rows.A(kk);
+                float* bk = b + rows.B(kk);
+                var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W); var w2 = Vector512.Load(bk + 2 * W);
+                { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02); }
+                if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12); }
+                if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22); }
+                if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32); }
+                if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); x42 = Vector512.FusedMultiplyAdd(v, w2, x42); }
+            }
+            x00.Store(c0); x01.Store(c0 + W); x02.Store(c0 + 2 * W);
+            if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W); }
+            if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); x22.Store(c2 + 2 * W); }
+            if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); x32.Store(c3 + 2 * W); }
+            if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); x42.Store(c4 + 2 * W); }
         }
-        for (int kk = k0; kk < k1; kk++)
-        {
-            long o = rows.A(kk);
-            float* bk = b + rows.B(kk);
-            var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W); var w2 = Vector512.Load(bk + 2 * W);
-            { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02); }
-            if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12); }
-            if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22); }
-            if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32); }
-            if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); x42 = Vector512.FusedMultiplyAdd(v, w2, x42); }
-        }
-        x00.Store(c0); x01.Store(c0 + W); x02.Store(c0 + 2 * W);
-        if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W); }
-        if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); x22.Store(c2 + 2 * W); }
-        if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); x32.Store(c3 + 2 * W); }
-        if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); x42.Store(c4 + 2 * W); }
     }
 
     /// <summary>TR.Count (1 to 5) rows x 32 columns, two accumulators per row.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block32<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
-        where TK : struct, IKRows where TR : struct, IBlockRows
+    readonly struct Block32 : IRegisterBlock
     {
-        const int W = 16;
-        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
-        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-        var x00 = Vector512<float>.Zero;
-        var x01 = x00; var x10 = x00; var x11 = x00; var x20 = x00; var x21 = x00; var x30 = x00; var x31 = x00; var x40 = x00;
-        var x41 = x00;
-        if (accumulate)
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        public static void Run<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+            where TK : struct, IKRows where TR : struct, IBlockRows
         {
-            x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W);
-            if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); }
-            if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); }
-            if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); }
-            if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); }
+            if (TR.Count > 5) throw new UnreachableException(); // folded away: TR.Count is a constant
+            const int W = 16;
+            float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
+            float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+            var x00 = Vector512<float>.Zero;
+            var x01 = x00; var x10 = x00; var x11 = x00; var x20 = x00; var x21 = x00; var x30 = x00; var x31 = x00; var x40 = x00;
+            var x41 = x00;
+            if (accumulate)
+            {
+                x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W);
+                if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); }
+                if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); }
+                if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); }
+                if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); }
+            }
+            for (int kk = k0; kk < k1; kk++)
+            {
+                long o = rows.A(kk);
+                float* bk = b + rows.B(kk);
+                var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W);
+                { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); }
+                if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); }
+                if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); }
+                if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); }
+                if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); }
+            }
+            x00.Store(c0); x01.Store(c0 + W);
+            if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); }
+            if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); }
+            if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); }
+            if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); }
         }
-        for (int kk = k0; kk < k1; kk++)
-        {
-            long o = rows.A(kk);
-            float* bk = b + rows.B(kk);
-            var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W);
-            { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); }
-            if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); }
-            if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); }
-            if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); }
-            if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); }
-        }
-        x00.Store(c0); x01.Store(c0 + W);
-        if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); }
-        if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); }
-        if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); }
-        if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); }
     }
 
     /// <summary>TR.Count (1 to 10) rows x 16 columns, one accumulator per row.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block16<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
-        where TK : struct, IKRows where TR : struct, IBlockRows
+    readonly struct Block16 : IRegisterBlock
     {
-        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm, a5 = a4 + sm, a6 = a5 + sm, a7 = a6 + sm, a8 = a7 + sm, a9 = a8 + sm;
-        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc, c8 = c7 + ldc, c9 = c8 + ldc;
-        var x00 = Vector512<float>.Zero;
-        var x10 = x00; var x20 = x00; var x30 = x00; var x40 = x00; var x50 = x00; var x60 = x00; var x70 = x00; var x80 = x00;
-        var x90 = x00;
-        if (accumulate)
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        public static void Run<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+            where TK : struct, IKRows where TR : struct, IBlockRows
         {
-            x00 = Vector512.Load(c0);
-            if (TR.Count > 1) { x10 = Vector512.Load(c1); }
-            if (TR.Count > 2) { x20 = Vector512.Load(c2); }
-            if (TR.Count > 3) { x30 = Vector512.Load(c3); }
-            if (TR.Count > 4) { x40 = Vector512.Load(c4); }
-            if (TR.Count > 5) { x50 = Vector512.Load(c5); }
-            if (TR.Count > 6) { x60 = Vector512.Load(c6); }
-            if (TR.Count > 7) { x70 = Vector512.Load(c7); }
-            if (TR.Count > 8) { x80 = Vector512.Load(c8); }
-            if (TR.Count > 9) { x90 = Vector512.Load(c9); }
-        }
-        for (int kk = k0; kk < k1; kk++)
-        {
-            long o = rows.A(kk);
-            float* bk = b + rows.B(kk);
-            var w0 = Vector512.Load(bk);
-            { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); }
-            if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); }
-            if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); }
-            if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); }
-            if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); }
-            if (TR.Count > 5) { var v = Vector512.Create(a5[o]); x50 = Vector512.FusedMultiplyAdd(v, w0, x50); }
-            if (TR.Count > 6) { var v = Vector512.Create(a6[o]); x60 = Vector512.FusedMultiplyAdd(v, w0, x60); }
-            if (TR.Count > 7) { var v = Vector512.Create(a7[o]); x70 = Vector512.FusedMultiplyAdd(v, w0, x70); }
-            if (TR.Count > 8) { var v = Vector512.Create(a8[o]); x80 = Vector512.FusedMultiplyAdd(v, w0, x80); }
-            if (TR.Count > 9) { var v = Vector512.Create(a9[o]); x90 = Vector512.FusedMultiplyAdd(v, w0, x90); }
-        }
-        x00.Store(c0);
-        if (TR.Count > 1) { x10.Store(c1); }
-        if (TR.Count > 2) { x20.Store(c2); }
-        if (TR.Count > 3) { x30.Store(c3); }
-        if (TR.Count > 4) { x40.Store(c4); }
-        if (TR.Count > 5) { x50.Store(c5); }
-        if (TR.Count > 6) { x60.Store(c6); }
-        if (TR.Count > 7) { x70.Store(c7); }
-        if (TR.Count > 8) { x80.Store(c8); }
-        if (TR.Count > 9) { x90.Store(c9); }
-    }
-
-    /// <summary>
-    /// AVX2. Column panels outside, rows inside: one K x 16 panel of Bt stays in cache while every
-    /// row block uses it. Rows run in blocks of four; blocks of five where fours would leave two
-    /// or three rows for the slower small blocks (a thread's 10 trials run as 5 + 5, not
-    /// 4 + 4 + 2), and a block of two where 6 = 4 + 2 (four accumulators, twice the one-row
-    /// block's throughput).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel256<TK>(int m, int k0, int k1, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
-    {
-        for (int j = 0; j < cols; j += 16)
-        {
-            int row = 0;
-            for (; m - row >= 5 && (m - row) % 4 != 0 && m - row != 6; row += 5)
-                Block256<TK, Rows5>(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
-            for (; row + 4 <= m; row += 4)
-                Block256<TK, Rows4>(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
-            if (row + 2 <= m)
+            if (TR.Count > 10) throw new UnreachableException(); // folded away: TR.Count is a constant
+            float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm, a5 = a4 + sm, a6 = a5 + sm, a7 = a6 + sm, a8 = a7 + sm, a9 = a8 + sm;
+            float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc, c8 = c7 + ldc, c9 = c8 + ldc;
+            var x00 = Vector512<float>.Zero;
+            var x10 = x00; var x20 = x00; var x30 = x00; var x40 = x00; var x50 = x00; var x60 = x00; var x70 = x00; var x80 = x00;
+            var x90 = x00;
+            if (accumulate)
             {
-                Block256<TK, Rows2>(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
-                row += 2;
+                x00 = Vector512.Load(c0);
+                if (TR.Count > 1) { x10 = Vector512.Load(c1); }
+                if (TR.Count > 2) { x20 = Vector512.Load(c2); }
+                if (TR.Count > 3) { x30 = Vector512.Load(c3); }
+                if (TR.Count > 4) { x40 = Vector512.Load(c4); }
+                if (TR.Count > 5) { x50 = Vector512.Load(c5); }
+                if (TR.Count > 6) { x60 = Vector512.Load(c6); }
+                if (TR.Count > 7) { x70 = Vector512.Load(c7); }
+                if (TR.Count > 8) { x80 = Vector512.Load(c8); }
+                if (TR.Count > 9) { x90 = Vector512.Load(c9); }
             }
-            for (; row < m; row++)
-                Block256<TK, Rows1>(k0, k1, a + (long)row * sm, sm, rows, bt + j, c + (long)row * ldc + j, ldc, accumulate);
+            for (int kk = k0; kk < k1; kk++)
+            {
+                long o = rows.A(kk);
+                float* bk = b + rows.B(kk);
+                var w0 = Vector512.Load(bk);
+                { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); }
+                if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); }
+                if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); }
+                if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); }
+                if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); }
+                if (TR.Count > 5) { var v = Vector512.Create(a5[o]); x50 = Vector512.FusedMultiplyAdd(v, w0, x50); }
+                if (TR.Count > 6) { var v = Vector512.Create(a6[o]); x60 = Vector512.FusedMultiplyAdd(v, w0, x60); }
+                if (TR.Count > 7) { var v = Vector512.Create(a7[o]); x70 = Vector512.FusedMultiplyAdd(v, w0, x70); }
+                if (TR.Count > 8) { var v = Vector512.Create(a8[o]); x80 = Vector512.FusedMultiplyAdd(v, w0, x80); }
+                if (TR.Count > 9) { var v = Vector512.Create(a9[o]); x90 = Vector512.FusedMultiplyAdd(v, w0, x90); }
+            }
+            x00.Store(c0);
+            if (TR.Count > 1) { x10.Store(c1); }
+            if (TR.Count > 2) { x20.Store(c2); }
+            if (TR.Count > 3) { x30.Store(c3); }
+            if (TR.Count > 4) { x40.Store(c4); }
+            if (TR.Count > 5) { x50.Store(c5); }
+            if (TR.Count > 6) { x60.Store(c6); }
+            if (TR.Count > 7) { x70.Store(c7); }
+            if (TR.Count > 8) { x80.Store(c8); }
+            if (TR.Count > 9) { x90.Store(c9); }
         }
     }
 
@@ -376,41 +358,45 @@ public static unsafe class Gemm
     /// formed where they are used, not held through the k loop, which leaves the general
     /// registers to A's rows.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block256<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
-        where TK : struct, IKRows where TR : struct, IBlockRows
+    readonly struct Block256 : IRegisterBlock
     {
-        const int W = 8;
-        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm, a5 = a4 + sm;
-        var x00 = Vector256<float>.Zero;
-        var x01 = x00; var x10 = x00; var x11 = x00; var x20 = x00; var x21 = x00; var x30 = x00; var x31 = x00; var x40 = x00;
-        var x41 = x00; var x50 = x00; var x51 = x00;
-        if (accumulate)
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        public static void Run<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+            where TK : struct, IKRows where TR : struct, IBlockRows
         {
-            x00 = Vector256.Load(c0); x01 = Vector256.Load(c0 + W);
-            if (TR.Count > 1) { float* cr = c0 + ldc; x10 = Vector256.Load(cr); x11 = Vector256.Load(cr + W); }
-            if (TR.Count > 2) { float* cr = c0 + 2 * ldc; x20 = Vector256.Load(cr); x21 = Vector256.Load(cr + W); }
-            if (TR.Count > 3) { float* cr = c0 + 3 * ldc; x30 = Vector256.Load(cr); x31 = Vector256.Load(cr + W); }
-            if (TR.Count > 4) { float* cr = c0 + 4 * ldc; x40 = Vector256.Load(cr); x41 = Vector256.Load(cr + W); }
-            if (TR.Count > 5) { float* cr = c0 + 5 * ldc; x50 = Vector256.Load(cr); x51 = Vector256.Load(cr + W); }
+            if (TR.Count > 6) throw new UnreachableException(); // folded away: TR.Count is a constant
+            const int W = 8;
+            float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm, a5 = a4 + sm;
+            var x00 = Vector256<float>.Zero;
+            var x01 = x00; var x10 = x00; var x11 = x00; var x20 = x00; var x21 = x00; var x30 = x00; var x31 = x00; var x40 = x00;
+            var x41 = x00; var x50 = x00; var x51 = x00;
+            if (accumulate)
+            {
+                x00 = Vector256.Load(c0); x01 = Vector256.Load(c0 + W);
+                if (TR.Count > 1) { float* cr = c0 + ldc; x10 = Vector256.Load(cr); x11 = Vector256.Load(cr + W); }
+                if (TR.Count > 2) { float* cr = c0 + 2 * ldc; x20 = Vector256.Load(cr); x21 = Vector256.Load(cr + W); }
+                if (TR.Count > 3) { float* cr = c0 + 3 * ldc; x30 = Vector256.Load(cr); x31 = Vector256.Load(cr + W); }
+                if (TR.Count > 4) { float* cr = c0 + 4 * ldc; x40 = Vector256.Load(cr); x41 = Vector256.Load(cr + W); }
+                if (TR.Count > 5) { float* cr = c0 + 5 * ldc; x50 = Vector256.Load(cr); x51 = Vector256.Load(cr + W); }
+            }
+            for (int kk = k0; kk < k1; kk++)
+            {
+                long o = rows.A(kk);
+                float* bk = b + rows.B(kk);
+                var w0 = Vector256.Load(bk); var w1 = Vector256.Load(bk + W);
+                { var v = Vector256.Create(a0[o]); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01); }
+                if (TR.Count > 1) { var v = Vector256.Create(a1[o]); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11); }
+                if (TR.Count > 2) { var v = Vector256.Create(a2[o]); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21); }
+                if (TR.Count > 3) { var v = Vector256.Create(a3[o]); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31); }
+                if (TR.Count > 4) { var v = Vector256.Create(a4[o]); x40 = Vector256.FusedMultiplyAdd(v, w0, x40); x41 = Vector256.FusedMultiplyAdd(v, w1, x41); }
+                if (TR.Count > 5) { var v = Vector256.Create(a5[o]); x50 = Vector256.FusedMultiplyAdd(v, w0, x50); x51 = Vector256.FusedMultiplyAdd(v, w1, x51); }
+            }
+            x00.Store(c0); x01.Store(c0 + W);
+            if (TR.Count > 1) { float* cr = c0 + ldc; x10.Store(cr); x11.Store(cr + W); }
+            if (TR.Count > 2) { float* cr = c0 + 2 * ldc; x20.Store(cr); x21.Store(cr + W); }
+            if (TR.Count > 3) { float* cr = c0 + 3 * ldc; x30.Store(cr); x31.Store(cr + W); }
+            if (TR.Count > 4) { float* cr = c0 + 4 * ldc; x40.Store(cr); x41.Store(cr + W); }
+            if (TR.Count > 5) { float* cr = c0 + 5 * ldc; x50.Store(cr); x51.Store(cr + W); }
         }
-        for (int kk = k0; kk < k1; kk++)
-        {
-            long o = rows.A(kk);
-            float* bk = b + rows.B(kk);
-            var w0 = Vector256.Load(bk); var w1 = Vector256.Load(bk + W);
-            { var v = Vector256.Create(a0[o]); x00 = Vector256.FusedMultiplyAdd(v, w0, x00); x01 = Vector256.FusedMultiplyAdd(v, w1, x01); }
-            if (TR.Count > 1) { var v = Vector256.Create(a1[o]); x10 = Vector256.FusedMultiplyAdd(v, w0, x10); x11 = Vector256.FusedMultiplyAdd(v, w1, x11); }
-            if (TR.Count > 2) { var v = Vector256.Create(a2[o]); x20 = Vector256.FusedMultiplyAdd(v, w0, x20); x21 = Vector256.FusedMultiplyAdd(v, w1, x21); }
-            if (TR.Count > 3) { var v = Vector256.Create(a3[o]); x30 = Vector256.FusedMultiplyAdd(v, w0, x30); x31 = Vector256.FusedMultiplyAdd(v, w1, x31); }
-            if (TR.Count > 4) { var v = Vector256.Create(a4[o]); x40 = Vector256.FusedMultiplyAdd(v, w0, x40); x41 = Vector256.FusedMultiplyAdd(v, w1, x41); }
-            if (TR.Count > 5) { var v = Vector256.Create(a5[o]); x50 = Vector256.FusedMultiplyAdd(v, w0, x50); x51 = Vector256.FusedMultiplyAdd(v, w1, x51); }
-        }
-        x00.Store(c0); x01.Store(c0 + W);
-        if (TR.Count > 1) { float* cr = c0 + ldc; x10.Store(cr); x11.Store(cr + W); }
-        if (TR.Count > 2) { float* cr = c0 + 2 * ldc; x20.Store(cr); x21.Store(cr + W); }
-        if (TR.Count > 3) { float* cr = c0 + 3 * ldc; x30.Store(cr); x31.Store(cr + W); }
-        if (TR.Count > 4) { float* cr = c0 + 4 * ldc; x40.Store(cr); x41.Store(cr + W); }
-        if (TR.Count > 5) { float* cr = c0 + 5 * ldc; x50.Store(cr); x51.Store(cr + W); }
     }
 }
