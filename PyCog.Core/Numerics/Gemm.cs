@@ -32,7 +32,15 @@ public static unsafe class Gemm
     /// with A(m, k) = a[m * sm + k * sk].
     /// </summary>
     public static void Multiply(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate) =>
-        Run(m, k, cols, a, sm, new Strided(sk, ldb), bt, c, ldc, accumulate);
+        Run(Vector512.IsHardwareAccelerated, m, k, cols, a, sm, new Strided(sk, ldb), bt, c, ldc, accumulate);
+
+    /// <summary>
+    /// As <see cref="Multiply"/>, on the AVX-512 kernel (<paramref name="avx512"/>) or the AVX2
+    /// one, whatever the host. Without AVX-512, .NET runs 512-bit vectors as pairs of 256-bit ones
+    /// with the same bits, so the tests check both kernels on any machine.
+    /// </summary>
+    internal static void MultiplyOn(bool avx512, int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate) =>
+        Run(avx512, m, k, cols, a, sm, new Strided(sk, ldb), bt, c, ldc, accumulate);
 
     /// <summary>
     /// As <see cref="Multiply"/>, with the K rows gathered: A(m, k) = a[m * sm + aRows[k]] and row k
@@ -45,7 +53,7 @@ public static unsafe class Gemm
     public static void MultiplyGathered(int m, int k, int cols, float* a, int sm, long* aRows, float* bt, long* bRows, float* c, int ldc, bool accumulate, WorkerTeam? team = null)
     {
         int threads = team?.Threads ?? 1;
-        if (threads <= 1 || (long)m * k * cols < 1_000_000) { Run(m, k, cols, a, sm, new Gathered(aRows, bRows), bt, c, ldc, accumulate); return; }
+        if (threads <= 1 || (long)m * k * cols < 1_000_000) { Run(Vector512.IsHardwareAccelerated, m, k, cols, a, sm, new Gathered(aRows, bRows), bt, c, ldc, accumulate); return; }
         nint pa = (nint)a, pb = (nint)bt, pc = (nint)c, ar = (nint)aRows, br = (nint)bRows;
         if (m >= 4 * threads)
         {
@@ -53,7 +61,7 @@ public static unsafe class Gemm
             team!.For((m + chunk - 1) / chunk, part =>
             {
                 int m0 = part * chunk, count = Math.Min(chunk, m - m0);
-                Run(count, k, cols, (float*)pa + (long)m0 * sm, sm, new Gathered((long*)ar, (long*)br), (float*)pb, (float*)pc + (long)m0 * ldc, ldc, accumulate);
+                Run(Vector512.IsHardwareAccelerated, count, k, cols, (float*)pa + (long)m0 * sm, sm, new Gathered((long*)ar, (long*)br), (float*)pb, (float*)pc + (long)m0 * ldc, ldc, accumulate);
             });
             return;
         }
@@ -62,7 +70,7 @@ public static unsafe class Gemm
         {
             int j0 = part * per, count = Math.Min(per, cols - j0);
             // Bt's row tables index row starts, so a column offset moves Bt's base.
-            Run(m, k, count, (float*)pa, sm, new Gathered((long*)ar, (long*)br), (float*)pb + j0, (float*)pc + j0, ldc, accumulate);
+            Run(Vector512.IsHardwareAccelerated, m, k, count, (float*)pa, sm, new Gathered((long*)ar, (long*)br), (float*)pb + j0, (float*)pc + j0, ldc, accumulate);
         });
     }
 
@@ -85,7 +93,7 @@ public static unsafe class Gemm
         public long B(int k) => bRows[k];
     }
 
-    static void Run<TK>(int m, int k, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
+    static void Run<TK>(bool avx512, int m, int k, int cols, float* a, int sm, TK rows, float* bt, float* c, int ldc, bool accumulate) where TK : struct, IKRows
     {
         if (cols % ColumnMultiple != 0) throw new ArgumentException($"Column count {cols} is not a multiple of {ColumnMultiple}.");
         // Cache blocking: a RowBlock x KBlock block of A stays in L2 while every column panel of Bt
@@ -98,7 +106,7 @@ public static unsafe class Gemm
             for (int r0 = 0; r0 < m; r0 += RowBlock)
             {
                 int count = Math.Min(RowBlock, m - r0);
-                if (Vector512.IsHardwareAccelerated) Kernel512(count, k0, k1, cols, a + (long)r0 * sm, sm, rows, bt, c + (long)r0 * ldc, ldc, acc);
+                if (avx512) Kernel512(count, k0, k1, cols, a + (long)r0 * sm, sm, rows, bt, c + (long)r0 * ldc, ldc, acc);
                 else Kernel256(count, k0, k1, cols, a + (long)r0 * sm, sm, rows, bt, c + (long)r0 * ldc, ldc, acc);
             }
         }
@@ -217,83 +225,58 @@ public static unsafe class Gemm
     /// <summary>TR.Count (1 to 5) rows x 48 columns, three accumulators per row.</summary>
     readonly struct Block48 : IRegisterBlock
     {
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void Run<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
-            where TK : struct, IKRows where TR : struct, IBlockRows
-        {
-            if (TR.Count > 5) throw new UnreachableException(); // folded away: TR.Count is a constant
-            const int W = 16;
-            float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
-            float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-            var x00 = Vector512<float>.Zero;
-            var x01 = x00; var x02 = x00; var x10 = x00; var x11 = x00; var x12 = x00; var x20 = x00; var x21 = x00; var x22 = x00;
-            var x30 = x00; var x31 = x00; var x32 = x00; var x40 = x00; var x41 = x00; var x42 = x00;
-            if (accumulate)
-            {
-                x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); x02 = Vector512.Load(c0 + 2 * W);
-                if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); x12 = Vector512.Load(c1 + 2 * W); }
-                if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); x22 = Vector512.Load(c2 + 2 * W); }
-                if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); x32 = Vector512.Load(c3 + 2 * W); }
-                if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); x42 = Vector512.Load(c4 + 2 * W); }
-            }
-            for (int kk = k0; kk < k1; kk++)
-            {
-                long o = rows.A(kk);
-                float* bk = b + rows.B(kk);
-                var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W); var w2 = Vector512.Load(bk + 2 * W);
-                { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); x02 = Vector512.FusedMultiplyAdd(v, w2, x02); }
-                if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); x12 = Vector512.FusedMultiplyAdd(v, w2, x12); }
-                if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); x22 = Vector512.FusedMultiplyAdd(v, w2, x22); }
-                if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); x32 = Vector512.FusedMultiplyAdd(v, w2, x32); }
-                if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); x42 = Vector512.FusedMultiplyAdd(v, w2, x42); }
-            }
-            x00.Store(c0); x01.Store(c0 + W); x02.Store(c0 + 2 * W);
-            if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); x12.Store(c1 + 2 * W); }
-            if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); x22.Store(c2 + 2 * W); }
-            if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); x32.Store(c3 + 2 * W); }
-            if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); x42.Store(c4 + 2 * W); }
-        }
+            where TK : struct, IKRows where TR : struct, IBlockRows => Block512<TK, TR, Vectors3>(k0, k1, a0, sm, rows, b, c0, ldc, accumulate);
     }
 
     /// <summary>TR.Count (1 to 5) rows x 32 columns, two accumulators per row.</summary>
     readonly struct Block32 : IRegisterBlock
     {
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void Run<TK, TR>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
-            where TK : struct, IKRows where TR : struct, IBlockRows
+            where TK : struct, IKRows where TR : struct, IBlockRows => Block512<TK, TR, Vectors2>(k0, k1, a0, sm, rows, b, c0, ldc, accumulate);
+    }
+
+    /// <summary>A wide block's 512-bit vectors per row (2 or 3), a constant like its row count.</summary>
+    interface IBlockVectors { static abstract int Count { get; } }
+    readonly struct Vectors2 : IBlockVectors { public static int Count => 2; }
+    readonly struct Vectors3 : IBlockVectors { public static int Count => 3; }
+
+    /// <summary>AVX-512: TR.Count (1 to 5) rows x TV.Count (2 or 3) vectors of 16 columns.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static void Block512<TK, TR, TV>(int k0, int k1, float* a0, int sm, TK rows, float* b, float* c0, int ldc, bool accumulate)
+        where TK : struct, IKRows where TR : struct, IBlockRows where TV : struct, IBlockVectors
+    {
+        if (TR.Count > 5 || TV.Count is < 2 or > 3) throw new UnreachableException(); // folded away: both are constants
+        const int W = 16;
+        float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
+        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        var x00 = Vector512<float>.Zero;
+        var x01 = x00; var x02 = x00; var x10 = x00; var x11 = x00; var x12 = x00; var x20 = x00; var x21 = x00; var x22 = x00;
+        var x30 = x00; var x31 = x00; var x32 = x00; var x40 = x00; var x41 = x00; var x42 = x00;
+        if (accumulate)
         {
-            if (TR.Count > 5) throw new UnreachableException(); // folded away: TR.Count is a constant
-            const int W = 16;
-            float* a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm, a4 = a3 + sm;
-            float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-            var x00 = Vector512<float>.Zero;
-            var x01 = x00; var x10 = x00; var x11 = x00; var x20 = x00; var x21 = x00; var x30 = x00; var x31 = x00; var x40 = x00;
-            var x41 = x00;
-            if (accumulate)
-            {
-                x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W);
-                if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); }
-                if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); }
-                if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); }
-                if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); }
-            }
-            for (int kk = k0; kk < k1; kk++)
-            {
-                long o = rows.A(kk);
-                float* bk = b + rows.B(kk);
-                var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W);
-                { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); }
-                if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); }
-                if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); }
-                if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); }
-                if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); }
-            }
-            x00.Store(c0); x01.Store(c0 + W);
-            if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); }
-            if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); }
-            if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); }
-            if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); }
+            { x00 = Vector512.Load(c0); x01 = Vector512.Load(c0 + W); if (TV.Count > 2) x02 = Vector512.Load(c0 + 2 * W); }
+            if (TR.Count > 1) { x10 = Vector512.Load(c1); x11 = Vector512.Load(c1 + W); if (TV.Count > 2) x12 = Vector512.Load(c1 + 2 * W); }
+            if (TR.Count > 2) { x20 = Vector512.Load(c2); x21 = Vector512.Load(c2 + W); if (TV.Count > 2) x22 = Vector512.Load(c2 + 2 * W); }
+            if (TR.Count > 3) { x30 = Vector512.Load(c3); x31 = Vector512.Load(c3 + W); if (TV.Count > 2) x32 = Vector512.Load(c3 + 2 * W); }
+            if (TR.Count > 4) { x40 = Vector512.Load(c4); x41 = Vector512.Load(c4 + W); if (TV.Count > 2) x42 = Vector512.Load(c4 + 2 * W); }
         }
+        for (int kk = k0; kk < k1; kk++)
+        {
+            long o = rows.A(kk);
+            float* bk = b + rows.B(kk);
+            var w0 = Vector512.Load(bk); var w1 = Vector512.Load(bk + W); var w2 = TV.Count > 2 ? Vector512.Load(bk + 2 * W) : w1;
+            { var v = Vector512.Create(a0[o]); x00 = Vector512.FusedMultiplyAdd(v, w0, x00); x01 = Vector512.FusedMultiplyAdd(v, w1, x01); if (TV.Count > 2) x02 = Vector512.FusedMultiplyAdd(v, w2, x02); }
+            if (TR.Count > 1) { var v = Vector512.Create(a1[o]); x10 = Vector512.FusedMultiplyAdd(v, w0, x10); x11 = Vector512.FusedMultiplyAdd(v, w1, x11); if (TV.Count > 2) x12 = Vector512.FusedMultiplyAdd(v, w2, x12); }
+            if (TR.Count > 2) { var v = Vector512.Create(a2[o]); x20 = Vector512.FusedMultiplyAdd(v, w0, x20); x21 = Vector512.FusedMultiplyAdd(v, w1, x21); if (TV.Count > 2) x22 = Vector512.FusedMultiplyAdd(v, w2, x22); }
+            if (TR.Count > 3) { var v = Vector512.Create(a3[o]); x30 = Vector512.FusedMultiplyAdd(v, w0, x30); x31 = Vector512.FusedMultiplyAdd(v, w1, x31); if (TV.Count > 2) x32 = Vector512.FusedMultiplyAdd(v, w2, x32); }
+            if (TR.Count > 4) { var v = Vector512.Create(a4[o]); x40 = Vector512.FusedMultiplyAdd(v, w0, x40); x41 = Vector512.FusedMultiplyAdd(v, w1, x41); if (TV.Count > 2) x42 = Vector512.FusedMultiplyAdd(v, w2, x42); }
+        }
+        { x00.Store(c0); x01.Store(c0 + W); if (TV.Count > 2) x02.Store(c0 + 2 * W); }
+        if (TR.Count > 1) { x10.Store(c1); x11.Store(c1 + W); if (TV.Count > 2) x12.Store(c1 + 2 * W); }
+        if (TR.Count > 2) { x20.Store(c2); x21.Store(c2 + W); if (TV.Count > 2) x22.Store(c2 + 2 * W); }
+        if (TR.Count > 3) { x30.Store(c3); x31.Store(c3 + W); if (TV.Count > 2) x32.Store(c3 + 2 * W); }
+        if (TR.Count > 4) { x40.Store(c4); x41.Store(c4 + W); if (TV.Count > 2) x42.Store(c4 + 2 * W); }
     }
 
     /// <summary>TR.Count (1 to 10) rows x 16 columns, one accumulator per row.</summary>
