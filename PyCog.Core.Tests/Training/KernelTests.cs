@@ -87,22 +87,7 @@ public unsafe class KernelTests
         // Threads split trials at any even count, so a row may fall in a block of 1 to 5 rows
         // (11 rows run as 3 + 4 + 4, or as 5 + 6 in AVX-512's 16-column panel; the parts below as
         // 1, 2, 3 and 5).
-        var rng = new Rng(5);
-        int m = 11, k = 300, cols = 112;
-        var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
-        var b = Enumerable.Range(0, k * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
-        var all = new float[m * cols];
-        var part = new float[m * cols];
-        foreach (bool avx512 in new[] { false, true })
-        {
-            fixed (float* pa = a, pb = b, pc = all, pp = part)
-            {
-                Gemm.MultiplyOn(avx512, m, k, cols, pa, k, 1, pb, cols, pc, cols, false);
-                foreach (var (start, count) in new[] { (0, 1), (1, 2), (3, 3), (6, 5) })
-                    Gemm.MultiplyOn(avx512, count, k, cols, pa + start * k, k, 1, pb, cols, pp + start * cols, cols, false);
-            }
-            Assert.Equal(all, part);
-        }
+        AssertPartsGetTheWholeProductsBits(new Rng(5), 11, 300, [(0, 1), (1, 2), (3, 3), (6, 5)]);
     }
 
     [Theory]
@@ -112,21 +97,30 @@ public unsafe class KernelTests
     [InlineData(10, 3)]    // 5 + 5, and single blocks of 3 (the last part 1)
     public void RowsGetTheSameBitsInAnyBlocking(int m, int part)
     {
-        var rng = new Rng(m);
-        int k = 137, cols = 112;
+        var parts = Enumerable.Range(0, (m + part - 1) / part).Select(i => (i * part, Math.Min(part, m - i * part))).ToArray();
+        AssertPartsGetTheWholeProductsBits(new Rng(m), m, 137, parts);
+    }
+
+    /// <summary>
+    /// The product of m rows (112 columns) on each kernel, and the same rows as separate products
+    /// of the given (start, count) parts: every row must get the same bits either way.
+    /// </summary>
+    static void AssertPartsGetTheWholeProductsBits(Rng rng, int m, int k, (int Start, int Count)[] parts)
+    {
+        const int cols = 112;
         var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
         var b = Enumerable.Range(0, k * cols).Select(_ => (float)rng.NextGaussian()).ToArray();
-        var all = new float[m * cols];
-        var parts = new float[m * cols];
+        var whole = new float[m * cols];
+        var inParts = new float[m * cols];
         foreach (bool avx512 in new[] { false, true })
         {
-            fixed (float* pa = a, pb = b, pc = all, pp = parts)
+            fixed (float* pa = a, pb = b, pw = whole, pp = inParts)
             {
-                Gemm.MultiplyOn(avx512, m, k, cols, pa, k, 1, pb, cols, pc, cols, false);
-                for (int start = 0; start < m; start += part)
-                    Gemm.MultiplyOn(avx512, Math.Min(part, m - start), k, cols, pa + start * k, k, 1, pb, cols, pp + start * cols, cols, false);
+                Gemm.MultiplyOn(avx512, m, k, cols, pa, k, 1, pb, cols, pw, cols, false);
+                foreach (var (start, count) in parts)
+                    Gemm.MultiplyOn(avx512, count, k, cols, pa + start * k, k, 1, pb, cols, pp + start * cols, cols, false);
             }
-            Assert.Equal(all, parts);
+            Assert.Equal(whole, inParts);
         }
     }
 
