@@ -32,7 +32,7 @@ public static unsafe class Gemm
     /// with A(m, k) = a[m * sm + k * sk].
     /// </summary>
     public static void Multiply(int m, int k, int cols, float* a, int sm, int sk, float* bt, int ldb, float* c, int ldc, bool accumulate) =>
-        Run(Vector512.IsHardwareAccelerated, m, k, cols, a, sm, new Strided(sk, ldb), bt, c, ldc, accumulate);
+        MultiplyOn(Vector512.IsHardwareAccelerated, m, k, cols, a, sm, sk, bt, ldb, c, ldc, accumulate);
 
     /// <summary>
     /// As <see cref="Multiply"/>, on the AVX-512 kernel (<paramref name="avx512"/>) or the AVX2
